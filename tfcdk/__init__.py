@@ -30,7 +30,7 @@ from cdktf import (  # noqa: E402
     Testing,
     Token,
 )
-from constructs import Construct, IConstruct, Node  # noqa: E402
+from constructs import Construct, IConstruct, IValidation, Node  # noqa: E402
 
 __all__ = [
     "Annotations",
@@ -41,6 +41,7 @@ __all__ = [
     "Fn",
     "IAspect",
     "IConstruct",
+    "IValidation",
     "LocalBackend",
     "Node",
     "S3Backend",

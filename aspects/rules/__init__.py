@@ -1,0 +1,1 @@
+"""One rule per file: ``check(resource, context) -> RuleResult``, pure Python over plain dicts."""
