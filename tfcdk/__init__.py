@@ -11,11 +11,11 @@ import os
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
-from cdktf import (  # noqa: E402
+from cdktf import (
     Annotations,
     App,
-    AssetType,
     Aspects,
+    AssetType,
     Fn,
     IAspect,
     LocalBackend,
@@ -30,13 +30,13 @@ from cdktf import (  # noqa: E402
     Testing,
     Token,
 )
-from constructs import Construct, IConstruct, IValidation, Node  # noqa: E402
+from constructs import Construct, IConstruct, IValidation, Node
 
 __all__ = [
     "Annotations",
     "App",
-    "AssetType",
     "Aspects",
+    "AssetType",
     "Construct",
     "Fn",
     "IAspect",

@@ -1,0 +1,88 @@
+"""App entry point: the only place that reads the environment.
+
+    ENVIRONMENT_SUFFIX   name suffix of every resource (default: dev)
+    AWS_REGION           target region (default: us-east-2)
+    ALERT_EMAIL          optional e-mail subscription on the alert topic
+    COST_CENTER, OWNER   FinOps tag values
+    TF_STATE_BUCKET      when set, S3 backend (with TF_STATE_KEY, TF_STATE_REGION) and native locking
+    CDKTF_OUTDIR         output directory (default: cdktf.out)
+
+Run ``python -m stack.app`` (what ``cdktf.json`` runs); it prints a resource summary.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+
+from .config import DEFAULT_REGION, DEFAULT_SUFFIX, ConfigError, PipelineConfig, StateBackend
+
+
+def config_from_env(env: Mapping[str, str]) -> PipelineConfig:
+    suffix = env.get("ENVIRONMENT_SUFFIX", DEFAULT_SUFFIX)
+    backend = None
+    if env.get("TF_STATE_BUCKET"):
+        backend = StateBackend(
+            bucket=env["TF_STATE_BUCKET"],
+            key=env.get("TF_STATE_KEY", f"pipeline/{suffix}/terraform.tfstate"),
+            region=env.get("TF_STATE_REGION", env.get("AWS_REGION", DEFAULT_REGION)),
+        )
+    optional = {k: env[v] for k, v in (("cost_center", "COST_CENTER"), ("owner", "OWNER")) if env.get(v)}
+    return PipelineConfig(
+        environment_suffix=suffix,
+        region=env.get("AWS_REGION", DEFAULT_REGION),
+        alert_email=env.get("ALERT_EMAIL") or None,
+        backend=backend,
+        **optional,
+    )
+
+
+def synth(config: PipelineConfig, outdir: Path) -> Path:
+    """Synthesize the stack; returns the path of its ``cdk.tf.json``."""
+    from tfcdk import App
+
+    from .pipeline_stack import PipelineStack, stack_id
+
+    app = App(outdir=str(outdir))
+    PipelineStack(app, stack_id(config), config=config)
+    app.synth()
+    return outdir / "stacks" / stack_id(config) / "cdk.tf.json"
+
+
+def summarize(document: Mapping[str, object]) -> str:
+    resources = document.get("resource", {})
+    data = document.get("data", {})
+    assert isinstance(resources, dict) and isinstance(data, dict)
+    counts = Counter({rtype: len(items) for rtype, items in resources.items()})
+    lines = [
+        f"{sum(counts.values())} resources of {len(counts)} types, {sum(len(v) for v in data.values())} data sources"
+    ]
+    lines += [f"  {n:3d}  {rtype}" for rtype, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    started = time.perf_counter()
+    try:
+        config = config_from_env(os.environ)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    outdir = Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
+    path = synth(config, outdir)
+    document = json.loads(path.read_text())
+    print(
+        f"synthesized {path} in {time.perf_counter() - started:.1f}s (env={config.environment_suffix}, "
+        f"region={config.region})"
+    )
+    print(summarize(document))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

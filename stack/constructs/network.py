@@ -1,0 +1,145 @@
+"""A private VPC across three AZs with no route to the internet.
+
+No NAT gateway or instance and no internet gateway: the functions reach S3 and DynamoDB
+through free gateway endpoints and need no interface endpoint (see README, "Cost choices").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tfcdk import Construct
+from tfcdk.aws import load
+
+from .iam import Statement, assume_role_document, policy_document
+
+_vpc = load("vpc")
+_subnet = load("subnet")
+_route_table = load("route_table")
+_rta = load("route_table_association")
+_endpoint = load("vpc_endpoint")
+_sg = load("security_group")
+_egress = load("vpc_security_group_egress_rule")
+_default_sg = load("default_security_group")
+_flow_log = load("flow_log")
+_log_group = load("cloudwatch_log_group")
+_role = load("iam_role")
+_role_policy = load("iam_role_policy")
+
+
+class PrivateNetwork(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        name: str,
+        cidr: str,
+        subnet_cidrs: Sequence[str],
+        zones: Sequence[str],
+        region: str,
+        account_id: str,
+        log_retention_days: int,
+        kms_key_arn: str,
+    ) -> None:
+        super().__init__(scope, id_)
+        if len(subnet_cidrs) != len(zones):
+            raise ValueError(f"{len(subnet_cidrs)} subnet CIDRs for {len(zones)} zones")
+        self.vpc = _vpc.Vpc(
+            self,
+            "vpc",
+            cidr_block=cidr,
+            enable_dns_hostnames=True,
+            enable_dns_support=True,
+            tags={"Name": f"vpc-{name}"},
+        )
+        # Lock the default security group down (no rules): nothing may use it by accident.
+        _default_sg.DefaultSecurityGroup(self, "default_sg", vpc_id=self.vpc.id)
+        self.route_table = _route_table.RouteTable(
+            self, "private_routes", vpc_id=self.vpc.id, tags={"Name": f"rtb-private-{name}"}
+        )
+        self.subnets = []
+        for index, (subnet_cidr, zone) in enumerate(zip(subnet_cidrs, zones, strict=True)):
+            subnet = _subnet.Subnet(
+                self,
+                f"private_{index}",
+                vpc_id=self.vpc.id,
+                cidr_block=subnet_cidr,
+                availability_zone=zone,
+                map_public_ip_on_launch=False,
+                tags={"Name": f"subnet-private-{zone}-{name}"},
+            )
+            _rta.RouteTableAssociation(
+                self, f"private_{index}_routes", subnet_id=subnet.id, route_table_id=self.route_table.id
+            )
+            self.subnets.append(subnet)
+        self.gateway_endpoints = {
+            service: _endpoint.VpcEndpoint(
+                self,
+                f"{service}_endpoint",
+                vpc_id=self.vpc.id,
+                service_name=f"com.amazonaws.{region}.{service}",
+                vpc_endpoint_type="Gateway",
+                route_table_ids=[self.route_table.id],
+                tags={"Name": f"vpce-{service}-{name}"},
+            )
+            for service in ("s3", "dynamodb")
+        }
+        self.function_sg = _sg.SecurityGroup(
+            self,
+            "function_sg",
+            name=f"secgroup-functions-{name}",
+            description="Pipeline Lambda functions: HTTPS to the S3 and DynamoDB gateway endpoints only",
+            vpc_id=self.vpc.id,
+        )
+        for service, endpoint in self.gateway_endpoints.items():
+            _egress.VpcSecurityGroupEgressRule(
+                self,
+                f"https_to_{service}",
+                security_group_id=self.function_sg.id,
+                description=f"HTTPS to {service} through its gateway endpoint",
+                ip_protocol="tcp",
+                from_port=443,
+                to_port=443,
+                prefix_list_id=endpoint.prefix_list_id,
+            )
+        self._flow_logs(name, account_id=account_id, retention=log_retention_days, kms_key_arn=kms_key_arn)
+        self.subnet_ids: list[str] = [s.id for s in self.subnets]
+        self.security_group_ids: list[str] = [self.function_sg.id]
+
+    def _flow_logs(self, name: str, *, account_id: str, retention: int, kms_key_arn: str) -> None:
+        self.flow_log_group = _log_group.CloudwatchLogGroup(
+            self,
+            "flow_log_group",
+            name=f"/vpc/flow-logs/vpc-{name}",
+            retention_in_days=retention,
+            kms_key_id=kms_key_arn,
+        )
+        trust = assume_role_document(
+            self, "flow_log_trust", service="vpc-flow-logs.amazonaws.com", account_id=account_id
+        )
+        role = _role.IamRole(self, "flow_log_role", name=f"role-flowlogs-{name}", assume_role_policy=trust.json)
+        permissions = policy_document(
+            self,
+            "flow_log_permissions",
+            [
+                Statement(
+                    sid="WriteFlowLogs",
+                    actions=["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                    resources=[self.flow_log_group.arn, f"{self.flow_log_group.arn}:*"],
+                )
+            ],
+        )
+        _role_policy.IamRolePolicy(
+            self, "flow_log_policy", name="write-flow-logs", role=role.id, policy=permissions.json
+        )
+        _flow_log.FlowLog(
+            self,
+            "flow_log",
+            vpc_id=self.vpc.id,
+            traffic_type="ALL",
+            log_destination_type="cloud-watch-logs",
+            log_destination=self.flow_log_group.arn,
+            iam_role_arn=role.arn,
+            max_aggregation_interval=600,
+        )

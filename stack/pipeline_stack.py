@@ -1,0 +1,250 @@
+"""The financial transaction data pipeline, as one CDKTF stack.
+
+S3 (raw/) -> EventBridge -> Step Functions (ingest -> validate -> transform -> load Lambdas, arm64,
+shared layer) -> DynamoDB job metadata; SNS alerts, SQS DLQ, CloudWatch dashboard and alarms,
+a private 3-AZ VPC without NAT, SSM parameter exports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tfcdk import Construct, LocalBackend, S3Backend, TerraformStack
+from tfcdk.aws import load
+
+from .config import PipelineConfig
+from .constructs.data_bucket import DataBucket
+from .constructs.encryption import DataKey
+from .constructs.exports import Exports
+from .constructs.iam import Statement
+from .constructs.messaging import Alerts
+from .constructs.metadata_table import MetadataTable
+from .constructs.monitoring import AlarmSpec, Monitoring
+from .constructs.network import PrivateNetwork
+from .constructs.pipeline_function import PipelineFunction, SharedLayer
+from .constructs.workflow import Workflow
+
+_provider = load("provider")
+_caller = load("data_aws_caller_identity")
+_partition = load("data_aws_partition")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+HANDLERS = REPO_ROOT / "handlers"
+STEPS = ("ingest", "validate", "transform", "load")
+
+
+def stack_id(config: PipelineConfig) -> str:
+    return f"pipeline-{config.environment_suffix}"
+
+
+class PipelineStack(TerraformStack):
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        config: PipelineConfig,
+        handlers_dir: Path = HANDLERS,
+        staging_dir: Path = REPO_ROOT / ".gen" / "assets",
+    ) -> None:
+        super().__init__(scope, id_)
+        self.config = c = config
+        if c.backend is not None:
+            S3Backend(
+                self,
+                bucket=c.backend.bucket,
+                key=c.backend.key,
+                region=c.backend.region,
+                encrypt=True,
+                use_lockfile=True,
+            )
+        else:
+            LocalBackend(self, path=f"terraform.{id_}.tfstate")
+        _provider.AwsProvider(self, "aws", region=c.region, default_tags=[{"tags": c.required_tags}])
+        identity = _caller.DataAwsCallerIdentity(self, "current")
+        partition = _partition.DataAwsPartition(self, "partition").partition
+        account_id = identity.account_id
+        staging = staging_dir / c.environment_suffix
+
+        self.key = DataKey(
+            self, "data_key", name=c.name("kms", "data"), account_id=account_id, region=c.region, partition=partition
+        )
+        self.bucket = DataBucket(self, "data_bucket", bucket_name=c.bucket_name, kms_key_arn=self.key.arn)
+        self.table = MetadataTable(self, "metadata", name=c.name("ddb", "metadata"), kms_key_arn=self.key.arn)
+        self.alerts = Alerts(
+            self,
+            "alerts",
+            topic_name=c.name("sns", "alerts"),
+            dlq_name=c.name("sqs", "dlq"),
+            kms_key_arn=self.key.arn,
+            alert_email=c.alert_email,
+        )
+        self.network = PrivateNetwork(
+            self,
+            "network",
+            name=f"pipeline-{c.environment_suffix}",
+            cidr=c.vpc_cidr,
+            subnet_cidrs=c.private_subnet_cidrs,
+            zones=c.zones,
+            region=c.region,
+            account_id=account_id,
+            log_retention_days=c.log_retention_days,
+            kms_key_arn=self.key.arn,
+        )
+        self.layer = SharedLayer(
+            self, "shared_layer", name=c.name("layer", "common"), source=handlers_dir / "layer", staging=staging
+        )
+
+        bucket_arn = self.bucket.arn
+        kms = Statement(sid="UseDataKey", actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[self.key.arn])
+        read_raw = Statement(
+            sid="ReadRawObjects", actions=["s3:GetObject", "s3:GetObjectVersion"], resources=[f"{bucket_arn}/raw/*"]
+        )
+        table = self.table.arn
+        permissions: dict[str, list[Statement]] = {
+            "ingest": [
+                read_raw,
+                Statement(
+                    sid="RegisterJob",
+                    actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+                    resources=[table],
+                ),
+            ],
+            "validate": [
+                read_raw,
+                Statement(
+                    sid="WriteQuarantine",
+                    actions=["s3:AbortMultipartUpload", "s3:PutObject"],
+                    resources=[f"{bucket_arn}/quarantine/*"],
+                ),
+                Statement(sid="UpdateJob", actions=["dynamodb:GetItem", "dynamodb:UpdateItem"], resources=[table]),
+            ],
+            "transform": [
+                read_raw,
+                Statement(
+                    sid="WriteCurated",
+                    actions=["s3:AbortMultipartUpload", "s3:PutObject"],
+                    resources=[f"{bucket_arn}/curated/*"],
+                ),
+                Statement(sid="UpdateJob", actions=["dynamodb:GetItem", "dynamodb:UpdateItem"], resources=[table]),
+            ],
+            "load": [
+                Statement(sid="ReadCurated", actions=["s3:GetObject"], resources=[f"{bucket_arn}/curated/*"]),
+                Statement(
+                    sid="WriteSummaries",
+                    actions=["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+                    resources=[table],
+                ),
+            ],
+        }
+        self.functions: dict[str, PipelineFunction] = {}
+        for step in STEPS:
+            settings = c.functions[step]
+            self.functions[step] = PipelineFunction(
+                self,
+                f"{step}_fn",
+                function_name=c.name("lambda", step),
+                role_name=c.name("role", f"lambda-{step}"),
+                source=handlers_dir / "functions" / step,
+                staging=staging,
+                layer_arns=[self.layer.arn],
+                memory_mb=settings.memory_mb,
+                timeout_seconds=settings.timeout_seconds,
+                reserved_concurrency=settings.reserved_concurrency,
+                environment={
+                    "TABLE_NAME": self.table.name,
+                    "DATA_BUCKET": self.bucket.name,
+                    "ALERT_TOPIC_ARN": self.alerts.topic_arn,
+                    "ENVIRONMENT_SUFFIX": c.environment_suffix,
+                    "SERVICE_NAME": step,
+                    "LOG_LEVEL": "INFO",
+                },
+                subnet_ids=self.network.subnet_ids,
+                subnet_arns=[s.arn for s in self.network.subnets],
+                security_group_ids=self.network.security_group_ids,
+                security_group_arns=[self.network.function_sg.arn],
+                permissions=[*permissions[step], kms],
+                log_retention_days=c.log_retention_days,
+                kms_key_arn=self.key.arn,
+                dead_letter_queue_arn=self.alerts.dlq_arn,
+                account_id=account_id,
+                region=c.region,
+                partition=partition,
+            )
+
+        self.workflow = Workflow(
+            self,
+            "workflow",
+            state_machine_name=c.name("sfn", "pipeline"),
+            role_name=c.name("role", "sfn-pipeline"),
+            trigger_rule_name=c.name("evr", "raw-object"),
+            trigger_role_name=c.name("role", "evr-raw-object"),
+            functions={
+                step.capitalize(): (fn.arn, c.functions[step].timeout_seconds) for step, fn in self.functions.items()
+            },
+            table_name=self.table.name,
+            table_arn=self.table.arn,
+            alert_topic_arn=self.alerts.topic_arn,
+            bucket_name=c.bucket_name,
+            kms_key_arn=self.key.arn,
+            dead_letter_queue_arn=self.alerts.dlq_arn,
+            log_retention_days=c.log_retention_days,
+            account_id=account_id,
+        )
+        self.alerts.allow_event_rule(rule_arn=self.workflow.rule.arn)
+
+        alarms = [
+            AlarmSpec(
+                name=c.name("alarm", f"{step}-{metric.lower()}"),
+                namespace="AWS/Lambda",
+                metric=metric,
+                dimensions={"FunctionName": fn.name},
+                description=f"{step} function {metric.lower()} in the last 5 minutes",
+            )
+            for step, fn in self.functions.items()
+            for metric in ("Errors", "Throttles")
+        ]
+        alarms.append(
+            AlarmSpec(
+                name=c.name("alarm", "executions-failed"),
+                namespace="AWS/States",
+                metric="ExecutionsFailed",
+                dimensions={"StateMachineArn": self.workflow.arn},
+                description="A pipeline execution failed",
+            )
+        )
+        alarms.append(
+            AlarmSpec(
+                name=c.name("alarm", "dlq-depth"),
+                namespace="AWS/SQS",
+                metric="ApproximateNumberOfMessagesVisible",
+                statistic="Maximum",
+                dimensions={"QueueName": self.alerts.dlq.name},
+                description="Undeliverable events or failed async invocations are waiting in the DLQ",
+            )
+        )
+        self.monitoring = Monitoring(
+            self,
+            "monitoring",
+            dashboard_name=c.name("dashboard", "pipeline"),
+            region=c.region,
+            functions={step: fn.name for step, fn in self.functions.items()},
+            state_machine_arn=self.workflow.arn,
+            table_name=self.table.name,
+            bucket_name=self.bucket.name,
+            alarms=alarms,
+            alert_topic_arn=self.alerts.topic_arn,
+        )
+        self.exports = Exports(
+            self,
+            "exports",
+            prefix=f"/pipeline/{c.environment_suffix}/",
+            values={
+                "bucket-name": self.bucket.name,
+                "table-name": self.table.name,
+                "state-machine-arn": self.workflow.arn,
+                "vpc-id": self.network.vpc.id,
+                "alert-topic-arn": self.alerts.topic_arn,
+            },
+            lists={"private-subnet-ids": self.network.subnet_ids},
+        )
