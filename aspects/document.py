@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aspects.data import taggable_resource_types
@@ -38,9 +38,7 @@ class Resource:
     mode: str = "resource"  # or "data"
 
     @classmethod
-    def from_config(
-        cls, type_: str, name: str, config: Mapping[str, Any], mode: str = "resource"
-    ) -> Resource:
+    def from_config(cls, type_: str, name: str, config: Mapping[str, Any], mode: str = "resource") -> Resource:
         body = {k: v for k, v in config.items() if k != "//"}
         meta = config.get("//") if isinstance(config.get("//"), Mapping) else {}
         return cls(type_, name, body, meta, mode)
@@ -68,9 +66,7 @@ class StackContext:
     taggable_types: frozenset[str]
 
     @classmethod
-    def from_document(
-        cls, document: Mapping[str, Any], policy: GovernancePolicy | None = None
-    ) -> StackContext:
+    def from_document(cls, document: Mapping[str, Any], policy: GovernancePolicy | None = None) -> StackContext:
         resources = document.get("resource") or {}
         data = document.get("data") or {}
         return cls(
@@ -167,9 +163,7 @@ class Report:
         return "\n".join(f.format() for f in self.findings)
 
 
-def _finding(
-    rule_id: str, resource: Resource, issue: Issue, suppressed_by: Suppression | None = None
-) -> Finding:
+def _finding(rule_id: str, resource: Resource, issue: Issue, suppressed_by: Suppression | None = None) -> Finding:
     from aspects.catalog import CATALOG
 
     rule = CATALOG[rule_id]
@@ -198,21 +192,18 @@ def evaluate_resource(
     today: dt.date | None = None,
     rule_ids: Iterable[str] | None = None,
 ) -> tuple[list[Finding], list[Finding]]:
-    """Run the catalog rules on one resource and apply its ``"//"`` suppressions.
+    """Run the catalog rules on one resource and apply the suppressions in its ``"//"`` metadata.
 
-    Returns ``(findings, suppressed)``: unsuppressed findings (including expired, invalid and unused
-    suppressions) and the findings a valid suppression covers. ``rule_ids`` limits the rules run
-    (a checkov check passes its one rule id; suppression findings are then limited to that rule).
+    Returns ``(findings, suppressed)``: the findings no valid, unexpired suppression covers, and the
+    ones a suppression covers (``Finding.suppressed_by``). ``rule_ids`` limits the rules run (a
+    checkov check passes its own rule id). Findings about the suppressions themselves (expired,
+    invalid, unused) are judged per suppression across the document: :func:`suppression_findings`.
     """
-    from aspects.catalog import CATALOG, SUPPRESSION_EXPIRED, SUPPRESSION_INVALID, SUPPRESSION_UNUSED, rules
+    from aspects.catalog import rules
 
     today = today or dt.datetime.now(dt.UTC).date()
     selected = set(rule_ids) if rule_ids is not None else None
-    parsed = [Suppression.from_record(record) for record in records_of(resource.meta)]
-    if selected is not None:
-        parsed = [(s, p) for s, p in parsed if s.rule in selected]
-    valid = [s for s, problems in parsed if not problems and not s.is_expired(today)]
-    used: set[int] = set()
+    active = [s for s, problems in parse_suppressions(resource) if not problems and not s.is_expired(today)]
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     for rule in rules():
@@ -222,40 +213,70 @@ def evaluate_resource(
         if result.status in (Status.NOT_APPLICABLE, Status.COMPLIANT):
             continue
         for issue in result.issues:
-            match = next((i for i, s in enumerate(valid) if s.matches(rule.id, issue.key)), None)
+            match = next((s for s in active if s.matches(rule.id, issue.key)), None)
             if match is None:
                 findings.append(_finding(rule.id, resource, issue))
             else:
-                used.add(match)
-                suppressed.append(_finding(rule.id, resource, issue, valid[match]))
-    for suppression, problems in parsed:
-        label = suppression.rule + (f" ({suppression.finding})" if suppression.finding else "")
-        if problems:
-            issue = Issue(suppression.rule, f"suppression of {label} is invalid: {'; '.join(problems)}")
-            findings.append(_finding(SUPPRESSION_INVALID, resource, issue))
-        elif suppression.is_expired(today):
-            issue = Issue(suppression.rule, f"suppression of {label} expired on {suppression.expires}")
-            findings.append(_finding(SUPPRESSION_EXPIRED, resource, issue))
-    for index, suppression in enumerate(valid):
-        if index not in used and suppression.rule in CATALOG:
-            label = suppression.rule + (f" ({suppression.finding})" if suppression.finding else "")
-            issue = Issue(suppression.rule, f"suppression of {label} matched no finding")
-            findings.append(_finding(SUPPRESSION_UNUSED, resource, issue))
-        elif index not in used:
-            issue = Issue(suppression.rule, f"suppression names unknown rule {suppression.rule!r}")
-            findings.append(_finding(SUPPRESSION_INVALID, resource, issue))
+                suppressed.append(_finding(rule.id, resource, issue, match))
     return findings, suppressed
+
+
+def parse_suppressions(resource: Resource) -> list[tuple[Suppression, list[str]]]:
+    """The suppression records of a resource, parsed, each with its problems (empty when valid)."""
+    return [Suppression.from_record(record) for record in records_of(resource.meta)]
+
+
+def suppression_findings(
+    carriers: Iterable[tuple[Resource, Suppression, list[str]]],
+    used: set[Suppression],
+    today: dt.date,
+) -> list[Finding]:
+    """FIN-010 (expired), FIN-012 (invalid) and FIN-011 (unused) findings, once per suppression.
+
+    ``carriers`` are (resource, suppression, problems) for every record in the document: a
+    suppression attached to a construct is carried by every resource below it and is unused only
+    when it covered no finding on any of them. The finding names the construct the suppression was
+    attached to (``source``) and the first resource carrying it.
+    """
+    from aspects.catalog import CATALOG, SUPPRESSION_EXPIRED, SUPPRESSION_INVALID, SUPPRESSION_UNUSED
+
+    first: dict[Suppression, tuple[Resource, list[str]]] = {}
+    for resource, suppression, problems in carriers:
+        first.setdefault(suppression, (resource, problems))
+    findings = []
+    for suppression, (resource, problems) in first.items():
+        label = suppression.rule + (f" ({suppression.finding})" if suppression.finding else "")
+        if not problems and suppression.rule not in CATALOG:
+            problems = [f"unknown rule id {suppression.rule!r}"]
+        if problems:
+            rule_id, detail = SUPPRESSION_INVALID, f"suppression of {label} is invalid: {'; '.join(problems)}"
+        elif suppression.is_expired(today):
+            rule_id, detail = SUPPRESSION_EXPIRED, f"suppression of {label} expired on {suppression.expires}"
+        elif suppression not in used:
+            rule_id, detail = SUPPRESSION_UNUSED, f"suppression of {label} matched no finding"
+        else:
+            continue
+        finding = _finding(rule_id, resource, Issue(suppression.rule, detail))
+        if suppression.source:
+            finding = replace(finding, construct_path=suppression.source)
+        findings.append(finding)
+    return findings
 
 
 def evaluate_document(
     document: Mapping[str, Any], policy: GovernancePolicy | None = None, *, today: dt.date | None = None
 ) -> Report:
     """Evaluate every resource and data source of a synthesized Terraform JSON document."""
+    today = today or dt.datetime.now(dt.UTC).date()
     context = StackContext.from_document(document, policy)
     findings: list[Finding] = []
     suppressed: list[Finding] = []
+    carriers = []
     for resource in iter_resources(document):
         found, covered = evaluate_resource(resource, context, today=today)
         findings += found
         suppressed += covered
+        carriers += [(resource, s, problems) for s, problems in parse_suppressions(resource)]
+    used = {f.suppressed_by for f in suppressed if f.suppressed_by is not None}
+    findings += suppression_findings(carriers, used, today)
     return Report(tuple(findings), tuple(suppressed))

@@ -46,9 +46,7 @@ class GovernancePolicy:
         ]
         bad_days = sorted(d for d in self.allowed_log_retention_days if not isinstance(d, int) or d <= 0)
         if bad_days or not self.allowed_log_retention_days:
-            problems.append(
-                f"allowed_log_retention_days: positive integers required (got {bad_days or 'none'})"
-            )
+            problems.append(f"allowed_log_retention_days: positive integers required (got {bad_days or 'none'})")
         if self.min_pitr_recovery_days is not None and not 1 <= self.min_pitr_recovery_days <= 35:
             problems.append("min_pitr_recovery_days: between 1 and 35")
         if problems:

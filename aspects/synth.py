@@ -106,9 +106,7 @@ class FinOpsTagAspect:
             return  # an expression: FIN-001 reports it as UNKNOWN
         provider = config.get("provider") if isinstance(config.get("provider"), str) else "aws"
         effective = {**self._provider_tags(resource).get(provider, {}), **(tags or {})}
-        missing = {
-            k: v for k, v in wanted.items() if not (isinstance(effective.get(k), str) and effective[k])
-        }
+        missing = {k: v for k, v in wanted.items() if not (isinstance(effective.get(k), str) and effective[k])}
         if not missing:
             return
         if any("." in key for key in missing):

@@ -111,9 +111,7 @@ def read_policy(where: str, value: Any, context: StackContext) -> Iterator[State
     try:
         parsed = json.loads(value)
     except ValueError:
-        yield Unreadable(
-            where, "the policy is not valid JSON" + (" (it embeds ${...})" if "${" in value else "")
-        )
+        yield Unreadable(where, "the policy is not valid JSON" + (" (it embeds ${...})" if "${" in value else ""))
         return
     yield from _json_statements(where, parsed)
 

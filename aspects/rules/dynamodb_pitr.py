@@ -25,9 +25,7 @@ def check(resource: Resource, context: StackContext) -> RuleResult:
     days = pitr.get("recovery_period_in_days", AWS_DEFAULT_RECOVERY_DAYS)
     minimum = context.policy.min_pitr_recovery_days
     if has_token(days):
-        return RuleResult.from_issues(
-            [Issue("recovery_period_in_days", f"recovery period is {days!r}", True)]
-        )
+        return RuleResult.from_issues([Issue("recovery_period_in_days", f"recovery period is {days!r}", True)])
     if minimum is not None and (not isinstance(days, int) or days < minimum):
         return RuleResult.from_issues(
             [

@@ -19,9 +19,7 @@ def check(resource: Resource, context: StackContext) -> RuleResult:
         return RuleResult.from_issues([Issue("tags", f"tags is the expression {tags!r}", unknown=True)])
     effective = {**context.default_tags_for(resource), **(tags if isinstance(tags, dict) else {})}
     missing = [
-        k
-        for k in context.policy.required_tag_keys
-        if not isinstance(effective.get(k), str) or not effective[k].strip()
+        k for k in context.policy.required_tag_keys if not isinstance(effective.get(k), str) or not effective[k].strip()
     ]
     return RuleResult.from_issues(
         [Issue(key, f"required tag {key!r} is missing or empty in the effective tags") for key in missing]

@@ -1,0 +1,32 @@
+"""FIN-008: DynamoDB tables have PITR enabled, with a recovery period >= the policy minimum if set."""
+
+from rule_cases import FAIL, NA, OK, UNKNOWN, run
+
+from aspects.policy import GovernancePolicy
+from aspects.rules.dynamodb_pitr import check
+
+
+def test_synth_findings_are_exact(violations):
+    assert violations.findings("FIN-008") == {
+        ("FIN-008", "aws_dynamodb_table.table_no_pitr_fail", "enabled", "FAILED"),
+        ("FIN-008", "aws_dynamodb_table.table_pitr_disabled_fail", "enabled", "FAILED"),
+        ("FIN-008", "aws_dynamodb_table.table_override_disable_fail", "enabled", "FAILED"),  # add_override
+        ("FIN-008", "aws_dynamodb_table.table_short_period_fail", "recovery_period_in_days", "FAILED"),
+    }
+
+
+def test_cases():
+    table = "aws_dynamodb_table"
+    assert run(check, table, {"point_in_time_recovery": [{"enabled": True}]})[0] is OK
+    assert run(check, table, {"point_in_time_recovery": {"enabled": "true"}})[0] is OK
+    assert run(check, table, {}) == (FAIL, {"enabled"}, set())
+    assert run(check, table, {"point_in_time_recovery": [{"enabled": "${var.pitr}"}]})[0] is UNKNOWN
+    assert run(check, "aws_s3_bucket", {})[0] is NA
+
+
+def test_recovery_period_against_the_policy_minimum():
+    table, strict = "aws_dynamodb_table", GovernancePolicy(min_pitr_recovery_days=30)
+    assert run(check, table, {"point_in_time_recovery": [{"enabled": True}]}, policy=strict)[0] is OK  # 35
+    short = {"point_in_time_recovery": [{"enabled": True, "recovery_period_in_days": 7}]}
+    assert run(check, table, short, policy=strict) == (FAIL, {"recovery_period_in_days"}, set())
+    assert run(check, table, short)[0] is OK  # no minimum configured

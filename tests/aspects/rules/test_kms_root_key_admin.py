@@ -1,0 +1,31 @@
+"""FIN-003: a KMS key policy allowing kms:* to the account root is a documented, suppressible finding."""
+
+import json
+
+from rule_cases import FAIL, NA, OK, run
+
+from aspects.rules.kms_root_key_admin import check
+
+ROOT = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}
+
+
+def test_synth_findings_are_exact(violations):
+    assert violations.findings("FIN-003") == {
+        ("FIN-003", "aws_kms_key.kms_root_admin_fail", "kms:*", "FAILED"),
+        ("FIN-003", "aws_kms_key.kms_mixed_fail", "kms:*", "FAILED"),
+    }
+    assert violations.suppressed("FIN-003") == {("FIN-003", "aws_kms_key.kms_root_admin_suppressed", "kms:*")}
+
+
+def test_root_principal_with_interpolated_account_id():
+    statement = {**ROOT, "Principal": {"AWS": "arn:aws:iam::${data.aws_caller_identity.me.account_id}:root"}}
+    policy = json.dumps({"Statement": [statement]})
+    assert run(check, "aws_kms_key_policy", {"policy": policy}) == (FAIL, {"kms:*"}, set())
+
+
+def test_named_role_or_explicit_actions_are_not_root_admin():
+    role = {**ROOT, "Principal": {"AWS": "arn:aws:iam::111122223333:role/admin"}}
+    explicit = {**ROOT, "Action": ["kms:Describe*", "kms:Encrypt"]}
+    policy = json.dumps({"Statement": [role, explicit]})
+    assert run(check, "aws_kms_key", {"policy": policy}) == (OK, set(), set())
+    assert run(check, "aws_iam_policy", {"policy": json.dumps({"Statement": [ROOT]})})[0] is NA

@@ -1,0 +1,24 @@
+"""FIN-004: Lambda functions declare architectures == ["arm64"]."""
+
+from rule_cases import FAIL, NA, OK, UNKNOWN, run
+
+from aspects.rules.lambda_arm64 import check
+
+
+def test_synth_findings_are_exact(violations):
+    assert violations.findings("FIN-004") == {
+        ("FIN-004", "aws_lambda_function.fn_missing_arch_fail", "architectures", "FAILED"),
+        ("FIN-004", "aws_lambda_function.fn_override_x86_fail", "architectures", "FAILED"),  # add_override
+    }
+    assert violations.suppressed("FIN-004") == {
+        ("FIN-004", "aws_lambda_function.legacy_fn_inherited_suppressed_92C889F9", "architectures")
+    }
+
+
+def test_cases():
+    assert run(check, "aws_lambda_function", {"architectures": ["arm64"]}) == (OK, set(), set())
+    assert run(check, "aws_lambda_function", {}) == (FAIL, {"architectures"}, set())  # default x86_64
+    assert run(check, "aws_lambda_function", {"architectures": ["x86_64"]})[0] is FAIL
+    assert run(check, "aws_lambda_function", {"architectures": ["arm64", "x86_64"]})[0] is FAIL
+    assert run(check, "aws_lambda_function", {"architectures": "${var.arch}"})[0] is UNKNOWN
+    assert run(check, "aws_lambda_layer_version", {})[0] is NA

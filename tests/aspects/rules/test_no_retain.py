@@ -1,0 +1,27 @@
+"""FIN-009: nothing blocks terraform destroy."""
+
+from rule_cases import FAIL, OK, UNKNOWN, run
+
+from aspects.rules.no_retain import check
+
+
+def test_synth_findings_are_exact(violations):
+    assert violations.findings("FIN-009") == {
+        ("FIN-009", "aws_s3_bucket.bucket_no_force_destroy_fail", "force_destroy", "FAILED"),
+        ("FIN-009", "aws_ecr_repository.ecr_no_force_delete_fail", "force_delete", "FAILED"),
+        ("FIN-009", "aws_cloudwatch_log_group.lg_prevent_destroy_fail", "prevent_destroy", "FAILED"),
+        ("FIN-009", "aws_cloudwatch_log_group.lg_skip_destroy_fail", "skip_destroy", "FAILED"),
+        ("FIN-009", "aws_lambda_layer_version.layer_skip_destroy_fail", "skip_destroy", "FAILED"),
+        ("FIN-009", "aws_dynamodb_table.table_deletion_protection_fail", "deletion_protection_enabled", "FAILED"),
+        ("FIN-009", "aws_s3_bucket.bucket_expired_suppression_fail", "force_destroy", "FAILED"),
+    }
+
+
+def test_cases():
+    assert run(check, "aws_s3_bucket", {"force_destroy": True})[0] is OK
+    assert run(check, "aws_s3_bucket", {"force_destroy": False}) == (FAIL, {"force_destroy"}, set())
+    assert run(check, "aws_ecr_repository", {"force_delete": "${var.f}"})[0] is UNKNOWN
+    assert run(check, "aws_sqs_queue", {"lifecycle": {"prevent_destroy": True}})[0] is FAIL
+    assert run(check, "aws_sqs_queue", {"lifecycle": {"prevent_destroy": False}})[0] is OK
+    assert run(check, "aws_dynamodb_table", {"deletion_protection_enabled": False})[0] is OK
+    assert run(check, "aws_cloudwatch_log_group", {"skip_destroy": "true"})[0] is FAIL
