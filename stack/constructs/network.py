@@ -131,7 +131,7 @@ class PrivateNetwork(Construct):
             ],
         )
         _role_policy.IamRolePolicy(
-            self, "flow_log_policy", name="write-flow-logs", role=role.id, policy=permissions.json
+            self, "flow_log_policy", name=f"role-flowlogs-{name}-permissions", role=role.id, policy=permissions.json
         )
         _flow_log.FlowLog(
             self,

@@ -144,7 +144,11 @@ class Workflow(Construct):
             [Statement(sid="StartPipeline", actions=["states:StartExecution"], resources=[self.arn])],
         )
         _role_policy.IamRolePolicy(
-            self, "trigger_policy", name="start-pipeline", role=self.trigger_role.id, policy=start.json
+            self,
+            "trigger_policy",
+            name=f"{trigger_rule_name}-permissions",
+            role=self.trigger_role.id,
+            policy=start.json,
         )
         _target.CloudwatchEventTarget(
             self,

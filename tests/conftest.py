@@ -1,0 +1,58 @@
+"""Shared fixtures: the real app is synthesized once per test session per environment suffix."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class SynthesizedStack:
+    suffix: str
+    outdir: Path
+    stack_dir: Path
+    document: dict[str, Any]
+
+    def resources(self, rtype: str) -> dict[str, dict[str, Any]]:
+        return self.document.get("resource", {}).get(rtype, {})
+
+    def one(self, rtype: str) -> tuple[str, dict[str, Any]]:
+        items = self.resources(rtype)
+        assert len(items) == 1, f"expected exactly one {rtype}, found {sorted(items)}"
+        return next(iter(items.items()))
+
+    def data(self, dtype: str) -> dict[str, dict[str, Any]]:
+        return self.document.get("data", {}).get(dtype, {})
+
+
+def synthesize(outdir: Path, **env: str) -> SynthesizedStack:
+    """Run the real app entry point (``python -m stack.app``) into ``outdir``."""
+    run_env = {**os.environ, "CDKTF_OUTDIR": str(outdir), **env}
+    result = subprocess.run(
+        [sys.executable, "-m", "stack.app"], cwd=REPO_ROOT, env=run_env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"synth failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    suffix = env.get("ENVIRONMENT_SUFFIX", "dev")
+    stack_dir = outdir / "stacks" / f"pipeline-{suffix}"
+    document = json.loads((stack_dir / "cdk.tf.json").read_text())
+    return SynthesizedStack(suffix=suffix, outdir=outdir, stack_dir=stack_dir, document=document)
+
+
+@pytest.fixture(scope="session")
+def dev_stack(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStack:
+    return synthesize(tmp_path_factory.mktemp("synth-dev"), ENVIRONMENT_SUFFIX="dev")
+
+
+@pytest.fixture(scope="session")
+def prod_stack(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStack:
+    return synthesize(tmp_path_factory.mktemp("synth-prod"), ENVIRONMENT_SUFFIX="prod")

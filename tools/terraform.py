@@ -1,0 +1,121 @@
+"""Run Terraform on a synthesized stack, offline.
+
+The hashicorp/aws provider is installed from a local plugin directory (``TF_PLUGIN_DIR``,
+default ``/opt/tf-plugins`` when it exists), so ``init`` needs no network. With no plugin
+directory, ``init`` falls back to the registry (a normal machine with internet).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+DEFAULT_PLUGIN_DIR = Path("/opt/tf-plugins")
+
+
+class TerraformError(RuntimeError):
+    pass
+
+
+def terraform_binary() -> str:
+    found = shutil.which("terraform")
+    if not found:
+        raise TerraformError("terraform is not on PATH (Terraform >= 1.10 is required)")
+    return found
+
+
+def plugin_dir(env: Mapping[str, str] = os.environ) -> Path | None:
+    configured = env.get("TF_PLUGIN_DIR")
+    if configured:
+        path = Path(configured)
+        if not path.is_dir():
+            raise TerraformError(f"TF_PLUGIN_DIR={configured} is not a directory")
+        return path
+    return DEFAULT_PLUGIN_DIR if DEFAULT_PLUGIN_DIR.is_dir() else None
+
+
+def terraform_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("TF_IN_AUTOMATION", "1")
+    env.setdefault("CHECKPOINT_DISABLE", "1")  # no version check call home
+    cli_config = env.get("TF_CLI_CONFIG_FILE")
+    if cli_config and not Path(cli_config).exists():
+        env.pop("TF_CLI_CONFIG_FILE")  # a dangling setting only produces a warning on every command
+    env.update(extra or {})
+    return env
+
+
+def run(
+    stack_dir: Path, args: Sequence[str], *, extra_env: Mapping[str, str] | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [terraform_binary(), *args],
+        cwd=stack_dir,
+        env=terraform_env(extra_env),
+        text=True,
+        capture_output=True,
+        check=False,
+    )
+    if check and result.returncode != 0:
+        raise TerraformError(
+            f"terraform {' '.join(args)} failed in {stack_dir} (exit {result.returncode}):\n"
+            f"{result.stderr}{result.stdout}"
+        )
+    return result
+
+
+def init(stack_dir: Path, *, backend: bool = False) -> subprocess.CompletedProcess[str]:
+    args = ["init", "-input=false", "-no-color"]
+    if not backend:
+        args.append("-backend=false")
+    plugins = plugin_dir()
+    if plugins is not None:
+        args.append(f"-plugin-dir={plugins}")
+    return run(stack_dir, args)
+
+
+def validate(stack_dir: Path) -> dict[str, object]:
+    """``terraform validate -json``; returns the parsed report (raises on errors)."""
+    import json
+
+    result = run(stack_dir, ["validate", "-json", "-no-color"], check=False)
+    report: dict[str, object] = json.loads(result.stdout)
+    if not report.get("valid"):
+        raise TerraformError(f"terraform validate found errors in {stack_dir}:\n{json.dumps(report, indent=2)}")
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m tools.terraform validate [cdktf.out]``: init offline and validate every stack."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m tools.terraform")
+    parser.add_argument("command", choices=["validate"])
+    parser.add_argument("outdir", nargs="?", default="cdktf.out", type=Path)
+    args = parser.parse_args(argv)
+    stacks = sorted(p.parent for p in args.outdir.glob("stacks/*/cdk.tf.json"))
+    if not stacks:
+        print(f"error: no synthesized stacks under {args.outdir}/stacks (run the synth first)")
+        return 2
+    for stack_dir in stacks:
+        try:
+            init(stack_dir)
+            report = validate(stack_dir)
+        except TerraformError as error:
+            print(f"error: {error}")
+            return 1
+        warnings = [d for d in report.get("diagnostics", []) if isinstance(d, dict)]  # type: ignore[union-attr]
+        print(f"terraform validate: {stack_dir.name}: valid, {len(warnings)} warnings")
+        for warning in warnings:
+            print("  " + json.dumps(warning.get("summary")))
+        if warnings:
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
