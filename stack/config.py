@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from aspects.policy import CLOUDWATCH_RETENTION_DAYS
+
 DEFAULT_REGION = "us-east-2"
 DEFAULT_SUFFIX = "dev"
 PROJECT = "financial-data-pipeline"
@@ -18,10 +20,8 @@ _SUFFIX_RE = re.compile(r"^[a-z][a-z0-9-]{1,14}[a-z0-9]$")
 _REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-# Log retention values CloudWatch Logs accepts (days).
-ALLOWED_RETENTION_DAYS = frozenset(
-    {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-)
+# Log retention values CloudWatch Logs accepts (days): the governance policy's list.
+ALLOWED_RETENTION_DAYS = CLOUDWATCH_RETENTION_DAYS
 
 
 class ConfigError(ValueError):

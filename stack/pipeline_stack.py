@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from aspects import GovernancePolicy, govern
 from tfcdk import Construct, LocalBackend, S3Backend, TerraformStack
 from tfcdk.aws import load
 
@@ -18,7 +19,7 @@ from .constructs.encryption import DataKey
 from .constructs.exports import Exports
 from .constructs.iam import Statement
 from .constructs.messaging import Alerts
-from .constructs.metadata_table import MetadataTable
+from .constructs.metadata_table import PITR_RECOVERY_DAYS, MetadataTable
 from .constructs.monitoring import AlarmSpec, Monitoring
 from .constructs.network import PrivateNetwork
 from .constructs.pipeline_function import PipelineFunction, SharedLayer
@@ -49,6 +50,10 @@ class PipelineStack(TerraformStack):
     ) -> None:
         super().__init__(scope, id_)
         self.config = c = config
+        # Organisation policy first: tags applied and every rule enforced when this stack synthesizes.
+        self.governance = govern(
+            self, GovernancePolicy(tags=c.required_tags, min_pitr_recovery_days=PITR_RECOVERY_DAYS)
+        )
         if c.backend is not None:
             S3Backend(
                 self,
