@@ -42,16 +42,26 @@ def config_from_env(env: Mapping[str, str]) -> PipelineConfig:
     )
 
 
-def synth(config: PipelineConfig, outdir: Path) -> Path:
-    """Synthesize the stack; returns the path of its ``cdk.tf.json``."""
+def synth(config: PipelineConfig, outdir: Path) -> tuple[Path, str]:
+    """Synthesize the stack (fails on governance violations); returns its ``cdk.tf.json`` and a
+    one-line governance summary."""
     from tfcdk import App
 
     from .pipeline_stack import PipelineStack, stack_id
 
     app = App(outdir=str(outdir))
-    PipelineStack(app, stack_id(config), config=config)
+    stack = PipelineStack(app, stack_id(config), config=config)
     app.synth()
-    return outdir / "stacks" / stack_id(config) / "cdk.tf.json"
+    report = stack.governance.report
+    summary = "governance: not evaluated"
+    if report is not None:
+        summary = (
+            f"governance: {len(report.errors)} violations, {len(report.warnings)} warnings, "
+            f"{len(report.suppressed)} suppressed findings"
+        )
+        for finding in report.warnings:
+            summary += "\n  warning: " + finding.format()
+    return outdir / "stacks" / stack_id(config) / "cdk.tf.json", summary
 
 
 def summarize(document: Mapping[str, object]) -> str:
@@ -66,6 +76,13 @@ def summarize(document: Mapping[str, object]) -> str:
     return "\n".join(lines)
 
 
+def annotation_errors(text: str) -> list[str]:
+    """The ``[construct path] message`` lines cdktf lists when error annotations stop a synth."""
+    if 'Encountered Annotations with level "ERROR"' not in text:
+        return []
+    return [line.strip() for line in text.splitlines() if line.strip().startswith("[")]
+
+
 def main() -> int:
     started = time.perf_counter()
     try:
@@ -74,12 +91,22 @@ def main() -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     outdir = Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
-    path = synth(config, outdir)
+    try:
+        path, governance = synth(config, outdir)
+    except Exception as error:  # jsii wraps the synth errors in JavaScriptError/RuntimeError
+        violations = annotation_errors(str(error))
+        if not violations:
+            raise
+        print(f"error: synth failed with {len(violations)} governance/validation errors:", file=sys.stderr)
+        for line in violations:
+            print(f"  {line}", file=sys.stderr)
+        return 1
     document = json.loads(path.read_text())
     print(
         f"synthesized {path} in {time.perf_counter() - started:.1f}s (env={config.environment_suffix}, "
         f"region={config.region})"
     )
+    print(governance)
     print(summarize(document))
     return 0
 
