@@ -32,13 +32,14 @@ def config_from_env(env: Mapping[str, str]) -> PipelineConfig:
             key=env.get("TF_STATE_KEY", f"pipeline/{suffix}/terraform.tfstate"),
             region=env.get("TF_STATE_REGION", env.get("AWS_REGION", DEFAULT_REGION)),
         )
-    optional = {k: env[v] for k, v in (("cost_center", "COST_CENTER"), ("owner", "OWNER")) if env.get(v)}
+    defaults = PipelineConfig()
     return PipelineConfig(
         environment_suffix=suffix,
         region=env.get("AWS_REGION", DEFAULT_REGION),
         alert_email=env.get("ALERT_EMAIL") or None,
+        cost_center=env.get("COST_CENTER") or defaults.cost_center,
+        owner=env.get("OWNER") or defaults.owner,
         backend=backend,
-        **optional,
     )
 
 

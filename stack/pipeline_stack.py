@@ -61,8 +61,9 @@ class PipelineStack(TerraformStack):
                 key=c.backend.key,
                 region=c.backend.region,
                 encrypt=True,
-                use_lockfile=True,
             )
+            # S3-native state locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no typed field for it.
+            self.add_override("terraform.backend.s3.use_lockfile", True)
         else:
             LocalBackend(self, path=f"terraform.{id_}.tfstate")
         _provider.AwsProvider(self, "aws", region=c.region, default_tags=[{"tags": c.required_tags}])

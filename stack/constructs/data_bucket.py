@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tfcdk import Construct
 from tfcdk.aws import load
 
@@ -70,7 +72,7 @@ class DataBucket(Construct):
         self.name: str = self.bucket.bucket
         self.arn: str = self.bucket.arn
 
-    def _harden(self, name: str, bucket: _bucket.S3Bucket, *, kms_key_arn: str) -> None:
+    def _harden(self, name: str, bucket: Any, *, kms_key_arn: str) -> None:
         _versioning.S3BucketVersioningA(
             self, f"{name}_versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"}
         )

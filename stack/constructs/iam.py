@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from tfcdk import Construct
 from tfcdk.aws import load
@@ -75,11 +76,11 @@ class Statement:
         return out
 
 
-def policy_document(scope: Construct, id_: str, statements: Sequence[Statement]) -> _doc.DataAwsIamPolicyDocument:
+def policy_document(scope: Construct, id_: str, statements: Sequence[Statement]) -> Any:
     return _doc.DataAwsIamPolicyDocument(scope, id_, statement=[s.render() for s in statements])
 
 
-def assume_role_document(scope: Construct, id_: str, *, service: str, account_id: str) -> _doc.DataAwsIamPolicyDocument:
+def assume_role_document(scope: Construct, id_: str, *, service: str, account_id: str) -> Any:
     """Trust policy for one AWS service, limited to this account (confused-deputy guard)."""
     return policy_document(
         scope,
