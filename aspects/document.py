@@ -82,6 +82,15 @@ class StackContext:
         key = provider if isinstance(provider, str) and provider else "aws"
         return self.default_tags.get(key, {})
 
+    def effective_tags(self, resource: Resource) -> dict[str, Any]:
+        """Provider ``default_tags`` merged with the resource's literal ``tags`` (the resource wins).
+
+        A ``tags`` value that is not a literal map (an expression) contributes nothing: callers that
+        must report it as UNKNOWN check ``resource.config["tags"]`` first (``rules/required_tags.py``).
+        """
+        tags = resource.config.get("tags")
+        return {**self.default_tags_for(resource), **(tags if isinstance(tags, Mapping) else {})}
+
     def declared_log_group(self, reference: Any) -> str | None:
         """Name of the log group resource a value refers to (by reference or by literal name), or None."""
         if not isinstance(reference, str):

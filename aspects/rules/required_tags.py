@@ -17,7 +17,7 @@ def check(resource: Resource, context: StackContext) -> RuleResult:
     tags = resource.config.get("tags")
     if isinstance(tags, str) and expression(tags) is not None:
         return RuleResult.from_issues([Issue("tags", f"tags is the expression {tags!r}", unknown=True)])
-    effective = {**context.default_tags_for(resource), **(tags if isinstance(tags, dict) else {})}
+    effective = context.effective_tags(resource)
     missing = [
         k for k in context.policy.required_tag_keys if not isinstance(effective.get(k), str) or not effective[k].strip()
     ]
