@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.machinery
+import os
 import importlib.util
 import sys
 import types
@@ -26,6 +27,9 @@ from pathlib import Path
 import tfcdk  # noqa: F401  (jsii environment set-up and cdktf assembly first)
 
 PACKAGE = "cdktf_cdktf_provider_aws"
+# Set to 1 to import the bindings the ordinary (eager, slow) way: the baseline that the
+# byte-identity test and benchmarks/bench_synth.py compare against.
+EAGER_ENV = "TFCDK_EAGER_PROVIDER_IMPORT"
 
 
 def _register_package() -> None:
@@ -48,5 +52,8 @@ def _register_package() -> None:
 
 def load(submodule: str) -> types.ModuleType:
     """Import ``cdktf_cdktf_provider_aws.<submodule>`` without importing its ~1,500 siblings."""
-    _register_package()
+    if os.environ.get(EAGER_ENV) == "1":
+        importlib.import_module(PACKAGE)
+    else:
+        _register_package()
     return importlib.import_module(f"{PACKAGE}.{submodule}")
