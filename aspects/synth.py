@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,12 +33,17 @@ from tfcdk import (
     IConstruct,
     IValidation,
     TerraformDataSource,
+    TerraformProvider,
     TerraformResource,
     TerraformStack,
 )
 
-SUPPRESSION_METADATA = "governance:suppression"
 _GOVERNED_METADATA = "governance:governed"
+
+#: stack -> {construct path -> suppression records attached there}. Kept on the Python side (jsii
+#: returns the same Python object for a construct every time): reading construct metadata through
+#: jsii costs ~0.5 ms a node, which would break the overhead budget.
+_SUPPRESSIONS: weakref.WeakKeyDictionary[TerraformStack, dict[str, list[dict[str, Any]]]] = weakref.WeakKeyDictionary()
 
 
 def suppress(
@@ -53,60 +59,98 @@ def suppress(
     ``reason`` is mandatory (at least 10 characters); ``expires`` (date or ``"YYYY-MM-DD"``, inclusive)
     makes the suppression a violation (FIN-010) after that day; ``finding`` limits it to one issue key
     (for FIN-002, one IAM action such as ``"s3:Get*"``; ``"UNKNOWN"`` for an unreadable policy).
+    Call it before synth; the records land in each affected resource's ``"//"`` metadata.
     """
-    suppression = make(rule_id, reason, expires=expires, finding=finding, source=construct.node.path)
-    construct.node.add_metadata(SUPPRESSION_METADATA, suppression.to_record())
+    path = construct.node.path
+    suppression = make(rule_id, reason, expires=expires, finding=finding, source=path)
+    stack = TerraformStack.of(construct)
+    _SUPPRESSIONS.setdefault(stack, {}).setdefault(path, []).append(suppression.to_record())
     return suppression
 
 
 def suppressions_of(construct: IConstruct) -> list[dict[str, Any]]:
-    """Suppression records attached to ``construct`` and its ancestors (outermost first)."""
-    return [
-        dict(entry.data)
-        for scope in construct.node.scopes
-        for entry in scope.node.metadata
-        if entry.type == SUPPRESSION_METADATA
-    ]
+    """Suppression records that apply to ``construct``: its own and its ancestors' (outermost first)."""
+    registry = _SUPPRESSIONS.get(TerraformStack.of(construct))
+    return _inherited(registry, construct.node.path) if registry else []
+
+
+def _inherited(registry: dict[str, list[dict[str, Any]]], path: str) -> list[dict[str, Any]]:
+    parts = path.split("/")
+    records: list[dict[str, Any]] = []
+    for depth in range(1, len(parts) + 1):
+        records += registry.get("/".join(parts[:depth]), [])
+    return [dict(record) for record in records]
 
 
 @jsii.implements(IAspect)
 class FinOpsTagAspect:
-    """Adds missing required tags to taggable resources; records inherited suppressions in ``"//"``."""
+    """Adds missing required tags to taggable resources; records inherited suppressions in ``"//"``.
+
+    Registered on the stack, so cdktf visits the stack first, then every construct top-down. Each
+    visit costs a jsii round trip, so the aspect reads as little as possible: a resource's config is
+    read only when some tag to apply is not in every provider's ``default_tags``.
+    """
 
     def __init__(self, policy: GovernancePolicy) -> None:
         self.policy = policy
         self._taggable = taggable_resource_types()
-        self._default_tags: dict[str, dict[str, dict[str, Any]]] = {}  # stack path -> provider -> tags
+        self._types: dict[type, str] = {}
+        self._default_tags: dict[str, dict[str, Any]] = {}  # provider ("aws", "aws.alias") -> tags
+        self._uncovered: dict[str, str] = dict(policy.tags_to_apply)
+        self._suppressions: dict[str, list[dict[str, Any]]] = {}
 
     def visit(self, node: IConstruct) -> None:
-        if not isinstance(node, TerraformResource | TerraformDataSource):
-            return
-        records = suppressions_of(node)
+        if isinstance(node, TerraformStack):
+            self._prepare(node)
+        elif isinstance(node, TerraformResource):
+            if self._suppressions:
+                self._record_suppressions(node)
+            if self._uncovered and self._type(node) in self._taggable:
+                self._tag(node)
+        elif isinstance(node, TerraformDataSource) and self._suppressions:
+            self._record_suppressions(node)
+
+    def _prepare(self, stack: TerraformStack) -> None:
+        from aspects.document import _provider_default_tags
+
+        providers: dict[str, Any] = {}
+        for child in stack.node.children:
+            if isinstance(child, TerraformProvider):
+                for provider_type, blocks in (child.to_terraform().get("provider") or {}).items():
+                    providers.setdefault(provider_type, []).extend(blocks if isinstance(blocks, list) else [blocks])
+        if not providers:  # providers declared deeper in the tree: read them from the document
+            providers = stack.to_terraform().get("provider") or {}
+        self._default_tags = _provider_default_tags(providers)
+        wanted = self.policy.tags_to_apply
+        covered = [tags for tags in self._default_tags.values()] or [{}]
+        self._uncovered = {
+            k: v for k, v in wanted.items() if not all(isinstance(t.get(k), str) and t[k] for t in covered)
+        }
+        self._suppressions = _SUPPRESSIONS.get(stack, {})
+
+    def _type(self, resource: TerraformResource) -> str:
+        cls = type(resource)
+        if cls not in self._types:
+            self._types[cls] = resource.terraform_resource_type
+        return self._types[cls]
+
+    def _record_suppressions(self, element: TerraformResource | TerraformDataSource) -> None:
+        records = _inherited(self._suppressions, element.node.path)
         if records:
-            node.add_override(f"//.{META_KEY}", {"suppressions": records})
-        if isinstance(node, TerraformResource) and node.terraform_resource_type in self._taggable:
-            self._tag(node)
-
-    def _provider_tags(self, resource: TerraformResource) -> dict[str, dict[str, Any]]:
-        stack = TerraformStack.of(resource)
-        key = stack.node.path
-        if key not in self._default_tags:
-            from aspects.document import _provider_default_tags
-
-            self._default_tags[key] = _provider_default_tags(stack.to_terraform().get("provider") or {})
-        return self._default_tags[key]
+            element.add_override(f"//.{META_KEY}", {"suppressions": records})
 
     def _tag(self, resource: TerraformResource) -> None:
-        wanted = self.policy.tags_to_apply
-        if not wanted:
-            return
         config = next(iter(next(iter(resource.to_terraform()["resource"].values())).values()))
         tags = config.get("tags")
         if tags is not None and not isinstance(tags, dict):
             return  # an expression: FIN-001 reports it as UNKNOWN
         provider = config.get("provider") if isinstance(config.get("provider"), str) else "aws"
-        effective = {**self._provider_tags(resource).get(provider, {}), **(tags or {})}
-        missing = {k: v for k, v in wanted.items() if not (isinstance(effective.get(k), str) and effective[k])}
+        effective = {**self._default_tags.get(provider, {}), **(tags or {})}
+        missing = {
+            k: v
+            for k, v in self.policy.tags_to_apply.items()
+            if not (isinstance(effective.get(k), str) and effective[k])
+        }
         if not missing:
             return
         if any("." in key for key in missing):
