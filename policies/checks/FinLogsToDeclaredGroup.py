@@ -1,0 +1,18 @@
+"""CKV_FIN_7 / FIN-007: Lambda functions and state machines log to a log group declared in the same stack."""
+
+from checkov.common.models.enums import CheckCategories
+from fin_base import FinCheck
+
+
+class FinLogsToDeclaredGroup(FinCheck):
+    def __init__(self) -> None:
+        super().__init__(
+            name="Ensure Lambda functions and state machines log to a log group declared in the stack",
+            id="CKV_FIN_7",
+            rule_id="FIN-007",
+            supported_resources=["aws_lambda_function", "aws_sfn_state_machine"],
+            categories=[CheckCategories.LOGGING],
+        )
+
+
+check = FinLogsToDeclaredGroup()
