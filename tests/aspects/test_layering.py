@@ -6,7 +6,7 @@ import sys
 CODE = """
 import sys
 import aspects, aspects.catalog, aspects.document, aspects.policy, aspects.suppressions, aspects.data
-import aspects.data.generate_taggable
+import aspects.data.generate_taggable, aspects.cli
 from aspects.catalog import rules
 for rule in rules():
     __import__(rule.check.__module__)

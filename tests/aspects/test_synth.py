@@ -162,3 +162,80 @@ def test_real_app_exits_non_zero_and_continue_on_error_does_not_hide_violations(
     document = json.loads((tmp_path / "ok" / "stacks" / "violations" / "cdk.tf.json").read_text())
     report = evaluate_document(document, GovernancePolicy(min_pitr_recovery_days=14), today=TODAY)
     assert {(f.rule_id, f.address, f.key, f.status) for f in report.findings} == EXPECTED_VIOLATIONS
+
+    cli = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "aspects.cli",
+            tmp_path / "ok",
+            "--min-pitr-recovery-days",
+            "14",
+            "--today",
+            TODAY.isoformat(),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent.parent,
+        timeout=60,
+    )
+    assert cli.returncode == 1
+    assert f"{len(EXPECTED_VIOLATIONS) - 1} errors, 1 warnings, {len(EXPECTED_SUPPRESSED)} suppressed" in cli.stdout
+
+
+@jsii.implements(IAspect)
+class AddManagedByTag:
+    """A user aspect that tags resources itself (like a team's own tagging aspect)."""
+
+    def visit(self, node):
+        if isinstance(node, TerraformResource) and node.terraform_resource_type == "aws_s3_bucket":
+            node.add_override("tags.ManagedBy", "team-aspect")
+
+
+def _ordering_stack(name: str):
+    from govern_cases import SITE_TAGS, AwsProvider, S3Bucket
+
+    stack = TerraformStack(App(), name)
+    AwsProvider(stack, "aws", region="eu-west-1", default_tags=[{"tags": SITE_TAGS}])  # no ManagedBy
+    bucket = S3Bucket(stack, "bucket", force_destroy=True)
+    return stack, bucket
+
+
+def test_user_aspect_added_before_govern_runs_first_and_its_tags_are_kept():
+    stack, _ = _ordering_stack("user_first")
+    Aspects.of(stack).add(AddManagedByTag())
+    result = full_synth(stack, govern(stack, today=TODAY))
+    assert result.error is None
+    assert result.document["resource"]["aws_s3_bucket"]["bucket"]["tags"] == {"ManagedBy": "team-aspect"}
+
+
+def test_aspect_on_a_child_runs_after_the_stack_level_tag_aspect_and_is_still_validated():
+    stack, bucket = _ordering_stack("child_last")
+    governance = govern(stack, today=TODAY)
+    Aspects.of(bucket).add(AddManagedByTag())  # inherited aspects (ours) run before a node's own
+    result = full_synth(stack, governance)
+    assert result.document["resource"]["aws_s3_bucket"]["bucket"]["tags"] == {"ManagedBy": "team-aspect"}
+    assert result.error is None
+
+
+@jsii.implements(IAspect)
+class GovernFromInsideAnAspect:
+    def __init__(self):
+        self.governance = None
+
+    def visit(self, node):
+        if isinstance(node, TerraformStack) and self.governance is None:
+            self.governance = govern(node, today=TODAY)
+
+
+def test_govern_called_from_inside_an_aspect_still_validates_but_cannot_tag():
+    """cdktf never runs an aspect added by another aspect (it only warns), so the tag aspect is lost; the
+    validation is not an aspect, so the violations still fail synth. Call govern() at construction time."""
+    stack, _ = _ordering_stack("nested")
+    nested = GovernFromInsideAnAspect()
+    Aspects.of(stack).add(nested)
+    result = full_synth(stack, None)
+    assert result.error is not None
+    assert {(f.rule_id, f.key) for f in nested.governance.report.errors} == {("FIN-001", "ManagedBy")}
+    warnings = [m.data for m in stack.node.metadata if m.type == "@cdktf/warn"]
+    assert any("Aspect was added via another Aspect" in w for w in warnings)
