@@ -1,0 +1,567 @@
+"""The row processor: validation + normalisation over a stream of lines.
+
+Used by both ``validate`` (``emit=False``: counts and rejections only) and
+``transform`` (``emit=True``: curated JSON lines and per day/currency totals).
+Both passes run the same deterministic code over the same object version, so
+they always agree on which rows are accepted.
+
+Speed: most rows of a healthy feed have one shape (unquoted fields, canonical
+2-decimal amount, ``...Z`` timestamp, trimmed merchant). For those a single
+precompiled regex over the raw line does CSV splitting *and* every syntactic
+check at C speed, and the normalised output is the input text itself. Anything
+the fast regex does not match goes through the general path (``csv`` module +
+the rule functions in :mod:`rules` + :mod:`normalise`), which is the reference
+semantics; a property test asserts both paths produce identical results.
+
+Memory: lines are pulled from a text stream, accepted output is buffered up
+to ``chunk_rows`` rows and then handed to the sink. The only state that grows
+with the file is the duplicate-id table (8 bytes per distinct id slot, see
+:class:`Deduper`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal, localcontext
+from itertools import chain
+from typing import Protocol, TextIO
+
+from .currencies import MINOR_UNITS, TWO_DECIMALS
+from .errors import InvalidFileError
+from .models import REQUIRED_FIELDS, Aggregate, Counts, FieldError, Rejection
+from .normalise import (
+    _CTX,
+    normalise_amount,
+    normalise_currency,
+    normalise_merchant,
+)
+from .rules import (
+    check_amount,
+    check_currency,
+    check_encoding,
+    check_merchant,
+    check_status,
+    check_transaction_id,
+    parse_timestamp,
+)
+
+DEFAULT_CHUNK_ROWS = 20_000
+CHUNK_CHARS = 1 << 20  # characters of text per block handed to the fast regex
+DUPLICATE_REASON = "duplicate transaction_id within file"
+
+
+class CuratedSink(Protocol):
+    def write(self, day: str, text: str) -> None: ...
+
+
+RejectSink = Callable[[Rejection], None]
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+class Deduper:
+    """Exact-by-fingerprint set of transaction ids with compact memory.
+
+    A Python ``set`` of 10M strings needs > 1 GB; here each id is reduced to a
+    deterministic 61-bit fingerprint (the id's UTF-8 bytes read as one integer,
+    reduced mod the Mersenne prime 2**61-1 by ``hash(int)``; ids of up to 7
+    bytes are therefore exact) stored in open-addressing tables
+    (``array('Q')``, 8 bytes per slot, load factor <= 0.7, 256 independently
+    grown shards so growth never doubles total memory). Two different ids
+    collide with probability ~n^2/2^62 (about 2e-5 for a 10M-row file); the
+    effect would be one row quarantined as a duplicate, visibly, never lost.
+    Deterministic across processes, so validate and transform agree.
+    """
+
+    SHARD_BITS = 8
+
+    def __init__(self, initial_slots_per_shard: int = 4096) -> None:
+        size = max(16, 1 << (initial_slots_per_shard - 1).bit_length())
+        n = 1 << self.SHARD_BITS
+        self._tables = [array("Q", bytes(8 * size)) for _ in range(n)]
+        self._used = [0] * n
+        self._limit = [int(size * 0.7)] * n
+        self.count = 0
+
+    @staticmethod
+    def fingerprint(tid: str) -> int:
+        # hash() of an int is deterministic (value mod 2**61-1), unlike hash() of a str
+        return hash(int.from_bytes(tid.encode("utf-8", "surrogatepass"))) or 1  # 0 marks an empty slot
+
+    def add(self, tid: str) -> bool:
+        """Record ``tid``; return True if it was new, False if already seen."""
+        return self._add_fp(self.fingerprint(tid))
+
+    def _add_fp(self, fp: int) -> bool:
+        shard = fp & 0xFF
+        table = self._tables[shard]
+        mask = len(table) - 1
+        i = (fp >> 8) & mask
+        while True:
+            v = table[i]
+            if v == 0:
+                table[i] = fp
+                break
+            if v == fp:
+                return False
+            i = (i + 1) & mask
+        self.count += 1
+        used = self._used[shard] = self._used[shard] + 1
+        if used > self._limit[shard]:
+            self._grow(shard)
+        return True
+
+    def _grow(self, shard: int) -> None:
+        old = self._tables[shard]
+        size = len(old) * 2
+        new = array("Q", bytes(8 * size))
+        mask = size - 1
+        for fp in old:
+            if fp:
+                i = (fp >> 8) & mask
+                while new[i]:
+                    i = (i + 1) & mask
+                new[i] = fp
+        self._tables[shard] = new
+        self._limit[shard] = int(size * 0.7)
+
+    def memory_bytes(self) -> int:
+        return sum(len(t) * 8 for t in self._tables)
+
+
+# --------------------------------------------------------------------------- general path
+
+
+def validate_record(values: Mapping[str, object]) -> tuple[tuple[str, ...] | None, list[FieldError]]:
+    """Apply every rule to one record (field name -> raw value).
+
+    Returns ``(normalised, [])`` with ``normalised = (transaction_id, amount,
+    currency, timestamp_utc, merchant, status, day)`` or ``(None, errors)``.
+    Duplicate detection is not part of this function (it needs file state).
+    """
+    errors: list[FieldError] = []
+    text: dict[str, str] = {}
+    for name in REQUIRED_FIELDS:
+        v = values.get(name)
+        if v is None:
+            v = ""
+        if not isinstance(v, str):
+            errors.append(FieldError(name, "must be a string"))
+            continue
+        bad = check_encoding(v)
+        if bad:
+            errors.append(FieldError(name, bad))
+            continue
+        text[name] = v
+
+    def run(name: str, reason: str | None) -> None:
+        if reason:
+            errors.append(FieldError(name, reason))
+            del text[name]
+
+    if "transaction_id" in text:
+        run("transaction_id", check_transaction_id(text["transaction_id"]))
+    minor = None
+    if "currency" in text:
+        run("currency", check_currency(text["currency"]))
+        if "currency" in text:
+            minor = MINOR_UNITS[text["currency"].upper()]
+    if "amount" in text:
+        run("amount", check_amount(text["amount"], minor))
+    ts = day = ""
+    if "timestamp" in text:
+        reason, ts, day = parse_timestamp(text["timestamp"])
+        run("timestamp", reason)
+    if "merchant" in text:
+        run("merchant", check_merchant(text["merchant"]))
+    if "status" in text:
+        run("status", check_status(text["status"]))
+    if errors:
+        order = {n: i for i, n in enumerate(REQUIRED_FIELDS)}
+        errors.sort(key=lambda e: order.get(e.field, 99))
+        return None, errors
+    assert minor is not None
+    return (
+        text["transaction_id"],
+        normalise_amount(text["amount"], minor),
+        normalise_currency(text["currency"]),
+        ts,
+        normalise_merchant(text["merchant"]),
+        text["status"],
+        day,
+    ), []
+
+
+def curated_line(norm: tuple[str, ...], row: int, extra: Mapping[str, object] | None) -> str:
+    """The reference serialisation of an accepted row (one JSON object per line)."""
+    obj: dict[str, object] = dict(zip(REQUIRED_FIELDS, norm[:6], strict=True))
+    obj["row"] = row
+    if extra is not None:
+        obj["extra"] = dict(extra)
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+# --------------------------------------------------------------------------- fast path
+
+_JSON_SAFE = r'[^,"\\\x00-\x1f\x7f\ud800-\udfff]'
+_MERCHANT_EDGE = r'[^\s,"\\\x00-\x1f\x7f\ud800-\udfff]'
+_D31 = "(?:0[1-9]|[12][0-9]|3[01])"
+_D30 = "(?:0[1-9]|[12][0-9]|30)"
+_D28 = "(?:0[1-9]|1[0-9]|2[0-8])"  # 29 February goes through the general path
+_DAY = rf"[0-9]{{4}}-(?:(?:0[13578]|1[02])-{_D31}|(?:0[469]|11)-{_D30}|02-{_D28})"
+
+
+def _alternation(codes: frozenset[str]) -> str:
+    by_first: dict[str, list[str]] = {}
+    for c in sorted(codes):
+        by_first.setdefault(c[0], []).append(c[1:])
+    return "(?:" + "|".join(f"{k}(?:{'|'.join(v)})" for k, v in by_first.items()) + ")"
+
+
+_FAST_FIELDS = {
+    "transaction_id": r"(?P<tid>[A-Za-z0-9_.:\-]{1,128})",
+    # canonical 2-decimal amount, no leading zeros, not negative zero
+    "amount": r"(?P<amt>(?!-0\.00(?:,|\r|\n|$))-?(?:0|[1-9][0-9]{0,17})\.[0-9]{2})",
+    "currency": f"(?P<cur>{_alternation(TWO_DECIMALS)})",
+    "timestamp": (
+        rf"(?P<ts>(?P<day>{_DAY})"
+        r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,9})?Z)"
+    ),
+    "merchant": rf"(?P<mer>{_MERCHANT_EDGE}(?:{_JSON_SAFE}{{0,254}}{_MERCHANT_EDGE})?)",
+    "status": r"(?P<st>pending|completed|failed|refunded|reversed)",
+}
+_FIELD_GROUP = {
+    "transaction_id": "tid", "amount": "amt", "currency": "cur", "timestamp": "ts",
+    "merchant": "mer", "status": "st",
+}  # fmt: skip
+_FAST_NAMES = ("tid", "amt", "cur", "ts", "day", "mer", "st")
+_BLANK = frozenset({"", "\n", "\r", "\r\n"})
+
+
+def fast_pattern(columns: list[str], *, multiline: bool = False) -> re.Pattern[str]:
+    """One regex for a whole CSV line in the common valid shape, in header order.
+
+    ``multiline=True``: anchored at line starts and consuming the line end, for
+    ``split`` over a block of lines; otherwise for ``fullmatch`` of one line."""
+    parts = []
+    for i, col in enumerate(columns):
+        parts.append(_FAST_FIELDS.get(col) or f"(?P<x{i}>{_JSON_SAFE}*)")
+    body = ",".join(parts)
+    if multiline:
+        return re.compile(f"^{body}(?:\\r\\n|\\n)", re.MULTILINE)
+    return re.compile(body + r"(?:\r\n|\n|\r)?")
+
+
+def parse_header(line: str) -> list[str]:
+    """Column names from the CSV header line (BOM and case/space tolerant)."""
+    line = line.removeprefix("\ufeff")
+    try:
+        cols = next(csv.reader([line.rstrip("\r\n")]), [])
+    except csv.Error as exc:
+        raise InvalidFileError(f"unreadable CSV header: {exc}") from exc
+    names = [c.strip().lower() for c in cols]
+    missing = [f for f in REQUIRED_FIELDS if f not in names]
+    if missing:
+        raise InvalidFileError(f"CSV header is missing required columns: {', '.join(missing)}")
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes or "" in names:
+        raise InvalidFileError(f"CSV header has duplicate or empty column names: {dupes or ['']}")
+    return names
+
+
+# --------------------------------------------------------------------------- processor
+
+
+class RowProcessor:
+    """Streams records, counts them, reports rejections and (optionally) emits curated lines."""
+
+    def __init__(
+        self,
+        *,
+        on_reject: RejectSink | None = None,
+        sink: CuratedSink | None = None,
+        chunk_rows: int = DEFAULT_CHUNK_ROWS,
+        deduper: Deduper | None = None,
+    ) -> None:
+        self.on_reject = on_reject
+        self.sink = sink
+        self.emit = sink is not None
+        self.chunk_rows = max(1, chunk_rows)
+        self.dedupe = deduper or Deduper()
+        self.counts = Counts()
+        self.aggregates: dict[tuple[str, str], Aggregate] = {}
+        self._bufs: defaultdict[str, list[str]] = defaultdict(list)
+        self._amts: defaultdict[str, list[str]] = defaultdict(list)
+        self._pending = 0
+
+    # -- shared bookkeeping -------------------------------------------------
+
+    def _reject(self, row: int, errors: list[FieldError], raw: dict[str, str] | str) -> None:
+        c = self.counts
+        c.rejected += 1
+        reason = errors[0].reason
+        c.by_reason[reason] = c.by_reason.get(reason, 0) + 1
+        if self.on_reject is not None:
+            self.on_reject(Rejection(row, tuple(errors), raw))
+
+    def _accept_general(
+        self, norm: tuple[str, ...], row: int, extra: Mapping[str, object] | None, raw: dict[str, str]
+    ) -> None:
+        """Accept a record that passed the rules (general path, incl. the duplicate check)."""
+        if not self.dedupe.add(norm[0]):
+            self._reject(row, [FieldError("transaction_id", DUPLICATE_REASON)], raw)
+            return
+        self.counts.accepted += 1
+        if self.emit:
+            day = norm[6]
+            self._bufs[day].append(curated_line(norm, row, extra))
+            self._amts[day + norm[2]].append(norm[1])
+            self._pending += 1
+            if self._pending >= self.chunk_rows:
+                self.flush()
+
+    def flush(self) -> None:
+        """Hand buffered output to the sink and fold amounts into the aggregates."""
+        if self._amts:
+            for k, amounts in self._amts.items():
+                key = (k[:10], k[10:])
+                agg = self.aggregates.get(key)
+                if agg is None:
+                    agg = self.aggregates[key] = Aggregate()
+                agg.count += len(amounts)
+                # normalised amounts carry exactly the currency's minor units, so
+                # summing them as integers of minor units is exact (and C-speed)
+                minor = MINOR_UNITS[key[1]]
+                units = sum(map(int, " ".join(amounts).replace(".", "").split()))
+                with localcontext(_CTX):
+                    agg.total = str(Decimal(agg.total) + Decimal(units).scaleb(-minor))
+            self._amts.clear()
+        if self._bufs:
+            assert self.sink is not None
+            for day in sorted(self._bufs):
+                self.sink.write(day, "".join(self._bufs[day]))
+            self._bufs.clear()
+        self._pending = 0
+
+    def finish(self) -> Counts:
+        self.flush()
+        c = self.counts
+        assert c.accepted + c.rejected == c.rows_read, "row accounting broken"
+        return c
+
+    # -- CSV ------------------------------------------------------------------
+
+    def process_csv(self, stream: TextIO) -> Counts:
+        """``stream`` is a text stream opened with ``newline=''``; its first line is the header.
+
+        The text is read in blocks of ``CHUNK_CHARS`` (completed to a line end);
+        the fast regex splits a block into fast rows and the text between them,
+        which goes line by line through the general path in file order.
+        """
+        header = stream.readline()
+        if not header:
+            raise InvalidFileError("empty file")
+        columns = parse_header(header)
+        ncols = len(columns)
+        extras = [(i, c) for i, c in enumerate(columns) if c not in REQUIRED_FIELDS]
+        pattern = fast_pattern(columns, multiline=True)
+        split = pattern.split
+        names = sorted(pattern.groupindex, key=pattern.groupindex.__getitem__)
+        group_pos = [names.index(n) for n in (*_FAST_NAMES, *(f"x{i}" for i, _ in extras))]
+        canonical = group_pos == list(range(len(group_pos))) and not extras
+        width = pattern.groups + 1
+        extra_keys = [json.dumps(c, ensure_ascii=False) for _, c in extras]
+        dd = self.dedupe
+        tables, used, limits = dd._tables, dd._used, dd._limit
+        from_bytes, encode = int.from_bytes, str.encode
+        emit = self.emit
+        bufs = self._bufs
+        amts = self._amts
+        counts = self.counts
+        chunk_rows = self.chunk_rows
+        slow = self._slow_segment
+        while True:
+            block = stream.read(CHUNK_CHARS)
+            if not block:
+                break
+            if block[-1] != "\n":
+                block += stream.readline()
+            parts = split(block)
+            last = len(parts) - 1
+            if parts[0]:
+                slow(parts[0], stream if last == 0 else None, columns, ncols, extras)
+            n, accepted, pending = counts.rows_read, counts.accepted, self._pending
+            it = iter(parts)
+            next(it)
+            pos = 0
+            for fields in zip(*[it] * width, strict=False):
+                pos += width
+                if canonical:
+                    tid, amt, cur, ts, day, mer, st, seg = fields
+                    xs = None
+                else:
+                    tid, amt, cur, ts, day, mer, st, *xs = (fields[i] for i in group_pos)
+                    seg = fields[-1]
+                n += 1
+                # inline Deduper.add (hot loop)
+                fp = hash(from_bytes(encode(tid))) or 1
+                shard = fp & 0xFF
+                table = tables[shard]
+                mask = len(table) - 1
+                i = (fp >> 8) & mask
+                while True:
+                    v = table[i]
+                    if v == 0:
+                        table[i] = fp
+                        break
+                    if v == fp:
+                        break
+                    i = (i + 1) & mask
+                if v == fp:
+                    counts.rows_read, counts.accepted, self._pending = n, accepted, pending
+                    raw_line = ",".join(fields[:-1]) if canonical else self._join_fast(fields, columns, pattern)
+                    dup = [FieldError("transaction_id", DUPLICATE_REASON)]
+                    self._reject(n, dup, self._split_raw(raw_line, columns))
+                else:
+                    dd.count += 1
+                    u = used[shard] = used[shard] + 1
+                    if u > limits[shard]:
+                        dd._grow(shard)
+                    accepted += 1
+                    if emit:
+                        if xs is None:
+                            out = (
+                                f'{{"transaction_id":"{tid}","amount":"{amt}","currency":"{cur}",'
+                                f'"timestamp":"{ts}","merchant":"{mer}","status":"{st}","row":{n}}}\n'
+                            )
+                        else:
+                            ex = ",".join(f'{k}:"{x}"' for k, x in zip(extra_keys, xs, strict=True))
+                            out = (
+                                f'{{"transaction_id":"{tid}","amount":"{amt}","currency":"{cur}",'
+                                f'"timestamp":"{ts}","merchant":"{mer}","status":"{st}","row":{n},'
+                                f'"extra":{{{ex}}}}}\n'
+                            )
+                        bufs[day].append(out)
+                        amts[day + cur].append(amt)
+                        pending += 1
+                        if pending >= chunk_rows:
+                            counts.rows_read, counts.accepted, self._pending = n, accepted, pending
+                            self.flush()
+                            pending = 0
+                if seg:
+                    counts.rows_read, counts.accepted, self._pending = n, accepted, pending
+                    slow(seg, stream if pos == last else None, columns, ncols, extras)
+                    n, accepted, pending = counts.rows_read, counts.accepted, self._pending
+            counts.rows_read, counts.accepted, self._pending = n, accepted, pending
+        return self.finish()
+
+    @staticmethod
+    def _join_fast(fields: tuple[str, ...], columns: list[str], pattern: re.Pattern[str]) -> str:
+        """Rebuild the raw line of a fast-matched row (header order) for quarantine."""
+        by_name = dict(zip(sorted(pattern.groupindex, key=pattern.groupindex.__getitem__), fields, strict=False))
+        out = []
+        for i, col in enumerate(columns):
+            name = _FIELD_GROUP.get(col, f"x{i}")
+            out.append(by_name[name])
+        return ",".join(out)
+
+    def _slow_segment(
+        self,
+        seg: str,
+        rest: TextIO | None,
+        columns: list[str],
+        ncols: int,
+        extras: list[tuple[int, str]],
+    ) -> None:
+        """General path for the lines between fast matches. A quoted field may
+        continue on following lines of the segment, or of the stream when the
+        segment ends the block (``rest``)."""
+        lines: Iterator[str] = iter(io.StringIO(seg, newline=""))
+        if rest is not None:
+            lines = chain(lines, rest)
+        for line in lines:
+            if line in _BLANK:
+                continue
+            self.counts.rows_read += 1
+            self._slow_csv_line(line, lines, self.counts.rows_read, columns, ncols, extras)
+
+    @staticmethod
+    def _split_raw(line: str, columns: list[str]) -> dict[str, str]:
+        return dict(zip(columns, line.rstrip("\r\n").split(","), strict=False))
+
+    def _slow_csv_line(
+        self,
+        line: str,
+        lines: Iterator[str],
+        row: int,
+        columns: list[str],
+        ncols: int,
+        extras: list[tuple[int, str]],
+    ) -> None:
+        if '"' in line:
+            try:
+                # may pull continuation lines of a quoted multi-line field from ``lines``
+                rec = next(csv.reader(chain((line,), lines)))
+            except csv.Error as exc:
+                self._reject(row, [FieldError("*", f"malformed CSV: {exc}")], line.rstrip("\r\n"))
+                return
+        else:
+            rec = line.rstrip("\r\n").split(",")
+        if len(rec) != ncols:
+            raw = line.rstrip("\r\n") if '"' not in line else ",".join(rec)
+            self._reject(row, [FieldError("*", f"expected {ncols} fields, got {len(rec)}")], raw)
+            return
+        values = dict(zip(columns, rec, strict=True))
+        self._check_values(values, row, {c: values[c] for _, c in extras} if extras else None)
+
+    def _check_values(self, values: Mapping[str, object], row: int, extra: Mapping[str, object] | None) -> None:
+        norm, errors = validate_record(values)
+        if extra:
+            try:
+                json.dumps(extra, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:
+                norm = None
+                errors.append(FieldError("extra", "not valid UTF-8"))
+        raw = {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
+        if norm is None:
+            self._reject(row, errors, raw)
+            return
+        self._accept_general(norm, row, extra, raw)
+
+    # -- JSON Lines -------------------------------------------------------------
+
+    def process_jsonl(self, lines: Iterable[str]) -> Counts:
+        """One JSON object per line; numbers keep their literal text (never floats)."""
+        counts = self.counts
+        for line in lines:
+            if not line.strip():
+                continue
+            counts.rows_read += 1
+            row = counts.rows_read
+            try:
+                obj = json.loads(line, parse_float=str, parse_int=str)
+            except ValueError as exc:
+                self._reject(row, [FieldError("*", f"not valid JSON: {exc.args[0] if exc.args else exc}")],
+                             line.rstrip("\r\n"))
+                continue
+            if not isinstance(obj, dict):
+                self._reject(row, [FieldError("*", "not a JSON object")], line.rstrip("\r\n"))
+                continue
+            extra = {k: v for k, v in obj.items() if k not in REQUIRED_FIELDS}
+            self._check_values(obj, row, extra or None)
+        return self.finish()
+
+
+def process_text(fmt: str, lines: Iterator[str], processor: RowProcessor) -> Counts:
+    if fmt == "csv":
+        return processor.process_csv(lines)
+    if fmt == "jsonl":
+        return processor.process_jsonl(lines)
+    raise InvalidFileError(f"unsupported format {fmt!r}")

@@ -1,0 +1,105 @@
+"""Structured JSON logging and CloudWatch metrics (Embedded Metric Format).
+
+Why not AWS Lambda Powertools: the layer is zipped at synth straight from the
+repository files with no dependency-vendoring step, so it can only contain our
+own pure-Python code (boto3 is in the Lambda runtime). The two features we
+need -- one JSON object per log line with job id and step, and EMF metric
+lines that CloudWatch turns into metrics without any API call -- fit in this
+module.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import traceback
+from collections.abc import Mapping
+from typing import Any, TextIO
+
+_LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
+
+
+class Logger:
+    """``log.info("message", rows=3)`` prints one JSON object:
+    ``{"level": "INFO", "message": ..., "service": ..., "job_id": ..., "step": ..., "rows": 3}``."""
+
+    def __init__(self, service: str, level: str = "INFO", stream: TextIO | None = None) -> None:
+        self.service = service
+        self.level = _LEVELS.get(level.upper(), 20)
+        self.stream = stream
+        self.context: dict[str, Any] = {}
+
+    def bind(self, **fields: Any) -> None:
+        self.context.update({k: v for k, v in fields.items() if v is not None})
+
+    def clear(self) -> None:
+        self.context.clear()
+
+    def _emit(self, level: str, message: str, fields: Mapping[str, Any], exc: BaseException | None) -> None:
+        if _LEVELS[level] < self.level:
+            return
+        rec: dict[str, Any] = {
+            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z",
+            "level": level,
+            "service": self.service,
+            "message": message,
+            **self.context,
+            **fields,
+        }
+        if exc is not None:
+            rec["error_type"] = type(exc).__name__
+            rec["error"] = str(exc)
+            rec["stack"] = "".join(traceback.format_exception(exc))[-4000:]
+        print(json.dumps(rec, default=str, ensure_ascii=False), file=self.stream or sys.stdout, flush=True)
+
+    def debug(self, message: str, **fields: Any) -> None:
+        self._emit("DEBUG", message, fields, None)
+
+    def info(self, message: str, **fields: Any) -> None:
+        self._emit("INFO", message, fields, None)
+
+    def warning(self, message: str, **fields: Any) -> None:
+        self._emit("WARNING", message, fields, None)
+
+    def error(self, message: str, exc: BaseException | None = None, **fields: Any) -> None:
+        self._emit("ERROR", message, fields, exc)
+
+
+class Metrics:
+    """Collects values during one invocation and prints one EMF line in ``flush``."""
+
+    def __init__(self, namespace: str, service: str, stream: TextIO | None = None) -> None:
+        self.namespace = namespace
+        self.service = service
+        self.stream = stream
+        self.dimensions: dict[str, str] = {"service": service}
+        self._values: dict[str, tuple[float, str]] = {}
+        self.properties: dict[str, Any] = {}
+
+    def add(self, name: str, value: float, unit: str = "Count") -> None:
+        old = self._values.get(name)
+        self._values[name] = ((old[0] if old else 0) + value, unit)
+
+    def flush(self) -> dict[str, Any] | None:
+        if not self._values:
+            return None
+        doc: dict[str, Any] = {
+            "_aws": {
+                "Timestamp": int(time.time() * 1000),
+                "CloudWatchMetrics": [
+                    {
+                        "Namespace": self.namespace,
+                        "Dimensions": [sorted(self.dimensions)],
+                        "Metrics": [{"Name": k, "Unit": u} for k, (_, u) in sorted(self._values.items())],
+                    }
+                ],
+            },
+            **self.dimensions,
+            **self.properties,
+            **{k: v for k, (v, _) in self._values.items()},
+        }
+        print(json.dumps(doc, default=str), file=self.stream or sys.stdout, flush=True)
+        self._values.clear()
+        self.properties.clear()
+        return doc
