@@ -7,8 +7,12 @@ UV_VERSION := 0.13.9
 UV := .venv-uv/bin/uv
 PY := .venv/bin/python
 OUTDIR ?= cdktf.out
+CHECKOV_VENV := .venv-checkov
+CHECKOV_LOCK := tools/checkov/requirements.txt
+# make policy POLICY_DIRS="path/to/cdktf.out other/cdktf.out" scans those instead of synthesizing ours
+POLICY_DIRS ?=
 
-.PHONY: help setup synth validate demo test lint bench clean
+.PHONY: help setup synth validate demo test lint typecheck bench clean checkov-env policy
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,11 +36,25 @@ validate: synth ## terraform init (offline plugin mirror) + validate every synth
 demo: validate ## the main job: synth, validate (gates and local deploy join as they land)
 	@echo "demo: synthesized and validated stacks are in $(OUTDIR)/stacks"
 
+$(CHECKOV_VENV)/.installed: $(CHECKOV_LOCK) | $(UV)
+	rm -rf $(CHECKOV_VENV)
+	$(UV) venv --quiet --python 3.11 $(CHECKOV_VENV)
+	VIRTUAL_ENV=$(CHECKOV_VENV) UV_LINK_MODE=copy $(UV) pip install --quiet --require-hashes --compile-bytecode -r $(CHECKOV_LOCK)
+	touch $@
+
+checkov-env: $(CHECKOV_VENV)/.installed ## install checkov in its own environment (.venv-checkov) from the hashed lock
+
+policy: setup checkov-env $(if $(POLICY_DIRS),,synth) ## synth, then the checkov gate (CKV_FIN_* + built-in), offline; reports/
+	$(PY) -m policies.gate $(or $(POLICY_DIRS),$(OUTDIR)) --reports reports
+
 test: setup ## run the whole test suite
 	$(PY) -m pytest
 
-lint: setup ## ruff
+lint: setup ## ruff (lint rules in pyproject.toml)
 	$(PY) -m ruff check .
+
+typecheck: setup ## mypy over the stack, the cdktf facade and the terraform tools
+	$(PY) -m mypy stack tfcdk tools/terraform.py
 
 bench: setup ## performance benchmarks (print measured numbers)
 	$(PY) benchmarks/bench_synth.py
