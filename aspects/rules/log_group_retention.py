@@ -21,6 +21,8 @@ def check(resource: Resource, context: StackContext) -> RuleResult:
     if isinstance(days, int) and not isinstance(days, bool) and days in allowed:
         return COMPLIANT
     shown = "missing (never expires)" if days is None else repr(days)
-    return RuleResult.from_issues(
-        [Issue("retention_in_days", f"retention_in_days is {shown}; allowed: {sorted(allowed)}")]
+    values = sorted(allowed)
+    listed = (
+        ", ".join(map(str, values)) if len(values) <= 8 else f"{', '.join(map(str, values[:6]))}, ..., {values[-1]}"
     )
+    return RuleResult.from_issues([Issue("retention_in_days", f"retention_in_days is {shown}; allowed: {listed}")])
