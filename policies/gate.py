@@ -1,0 +1,212 @@
+"""The policy gate: checkov (our CKV_FIN_* checks + its built-in AWS checks) on synthesized CDKTF output.
+
+    python -m policies.gate [CDKTF_OUT ...] [--reports DIR] [--checkov PATH] [-- extra checkov args]
+
+Runs checkov from its isolated environment (``.venv-checkov``, ``make checkov-env``) once over every
+``stacks/*/cdk.tf.json`` below the given directories (default ``cdktf.out``), offline: ``--skip-download``
+(policies/checkov.yaml), no version check (``CKV_SKIP_PACKAGE_UPDATE_CHECK``), no platform mapping
+download (``BC_SKIP_MAPPING``), no API key. checkov prints its report on the terminal and writes
+``results_sarif.sarif``, ``results_junitxml.xml``, ``results_json.json`` and ``results_cli.txt`` to
+``--reports``; the gate then prints one line per failure naming the check id, the Terraform address
+and the construct path (checkov's own output shows ``resource.<name>`` for terraform_json).
+
+Exit code: 0 clean; 1 failed checks, parsing errors, or a custom check that did not load (checkov
+only logs those); 2 usage errors (no stacks found, checkov not installed) or checkov crashed.
+Runs with the project interpreter or any Python >= 3.11: it imports neither checkov nor cdktf.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+POLICIES = Path(__file__).resolve().parent
+REPO_ROOT = POLICIES.parent
+CHECKS_DIR = POLICIES / "checks"
+CONFIG_FILE = POLICIES / "checkov.yaml"
+DEFAULT_CHECKOV = REPO_ROOT / ".venv-checkov" / "bin" / "checkov"
+OFFLINE_ENV = {
+    "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true",  # checkov.common.util.banner: PyPI version check at import
+    "BC_SKIP_MAPPING": "TRUE",  # no policy-id mapping download
+    "LOG_LEVEL": "WARNING",
+}
+LOAD_ERROR = re.compile(r"Cannot load external check '(?P<name>[^']+)'|Refusing to load unverified external check")
+
+
+@dataclass(frozen=True)
+class Failure:
+    check_id: str
+    check_name: str
+    address: str
+    construct_path: str
+    file: str
+    details: tuple[str, ...]
+
+    def format(self) -> str:
+        head = f"FAILED {self.check_id} {self.address} [{self.construct_path}] {self.file}"
+        if self.details:
+            return head + "".join(f"\n    {line}" for line in self.details)
+        return f"{head}\n    {self.check_name}"
+
+
+def find_stacks(directories: Iterable[Path]) -> list[Path]:
+    return sorted(p for d in directories for p in d.rglob("*.tf.json") if ".terraform" not in p.parts)
+
+
+def checkov_command(checkov: Path, directories: Sequence[Path], reports: Path, extra: Sequence[str]) -> list[str]:
+    command = [str(checkov), "--config-file", str(CONFIG_FILE), "--external-checks-dir", str(CHECKS_DIR)]
+    for directory in directories:
+        command += ["-d", str(directory)]
+    for output in ("cli", "json", "sarif", "junitxml"):
+        command += ["-o", output]
+    return [*command, "--output-file-path", str(reports), *extra]
+
+
+def _reports(raw: Any) -> Iterator[dict[str, Any]]:
+    for report in raw if isinstance(raw, list) else [raw]:
+        if isinstance(report, dict) and "results" in report:
+            yield report
+
+
+@dataclass
+class _Documents:
+    cache: dict[str, dict[str, Any]]
+
+    def get(self, path: str) -> dict[str, Any]:
+        if path not in self.cache:
+            try:
+                self.cache[path] = json.loads(Path(path).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.cache[path] = {}
+        return self.cache[path]
+
+
+def resolve(record: dict[str, Any], documents: _Documents) -> tuple[str, str]:
+    """(Terraform address, construct path) of a checkov record.
+
+    checkov's terraform_json runner names Python-check results ``resource.<name>`` / ``data.<name>``
+    (the type is dropped); graph checks use ``<type>.<name>``. Both are resolved in the scanned file.
+    """
+    resource = str(record.get("resource", ""))
+    document = documents.get(str(record.get("file_abs_path", "")))
+    head, _, name = resource.partition(".")
+    candidates: list[tuple[str, str, dict[str, Any]]] = []
+    if head in ("resource", "data"):
+        section = "resource" if head == "resource" else "data"
+        candidates = [
+            (section, type_, blocks[name])
+            for type_, blocks in (document.get(section) or {}).items()
+            if isinstance(blocks, dict) and name in blocks
+        ]
+    else:
+        type_ = head[5:] if head.startswith("data.") else head
+        for section in ("resource", "data"):
+            blocks = (document.get(section) or {}).get(type_) or {}
+            if name in blocks:
+                candidates.append((section, type_, blocks[name]))
+    if not candidates:
+        return resource, "?"
+    section, type_, config = candidates[0]
+    address = f"{'data.' if section == 'data' else ''}{type_}.{name}"
+    meta = config.get("//") if isinstance(config, dict) else None
+    path = ((meta or {}).get("metadata") or {}).get("path") if isinstance(meta, dict) else None
+    return address, path or "?"
+
+
+def summarize(raw: Any) -> tuple[dict[str, int], list[Failure]]:
+    totals = {"passed": 0, "failed": 0, "skipped": 0, "parsing_errors": 0}
+    failures: list[Failure] = []
+    documents = _Documents({})
+    for report in _reports(raw):
+        summary = report.get("summary", {})
+        for key in totals:
+            totals[key] += int(summary.get(key, 0))
+        for record in report["results"].get("failed_checks", []):
+            address, path = resolve(record, documents)
+            failures.append(
+                Failure(
+                    record.get("check_id", "?"),
+                    record.get("check_name", ""),
+                    address,
+                    path,
+                    f"{record.get('file_path', '')}:{'-'.join(map(str, record.get('file_line_range', [])))}",
+                    tuple(record.get("details") or ()),
+                )
+            )
+    return totals, failures
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    extra: list[str] = []
+    if "--" in argv:
+        index = argv.index("--")
+        argv, extra = argv[:index], argv[index + 1 :]
+    parser = argparse.ArgumentParser(prog="python -m policies.gate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("directories", nargs="*", type=Path, help="cdktf.out directories (default: cdktf.out)")
+    parser.add_argument("--reports", type=Path, default=Path("reports"), help="SARIF/JUnit/JSON output directory")
+    parser.add_argument("--checkov", type=Path, default=Path(os.environ.get("CHECKOV", DEFAULT_CHECKOV)))
+    args = parser.parse_args(argv)
+    directories = [d.resolve() for d in (args.directories or [Path("cdktf.out")])]
+
+    missing = [str(d) for d in directories if not d.is_dir()]
+    if missing:
+        print(f"policy gate: not a directory: {', '.join(missing)} (run the synth first)", file=sys.stderr)
+        return 2
+    stacks = find_stacks(directories)
+    if not stacks:
+        print(f"policy gate: no *.tf.json under {', '.join(map(str, directories))}", file=sys.stderr)
+        return 2
+    if not args.checkov.exists():
+        print(f"policy gate: {args.checkov} not found: run `make checkov-env`", file=sys.stderr)
+        return 2
+    args.reports.mkdir(parents=True, exist_ok=True)
+    for stale in args.reports.glob("results_*"):
+        stale.unlink()
+
+    print(f"policy gate: {len(stacks)} stack file(s): " + ", ".join(str(s) for s in stacks), flush=True)
+    env = {**os.environ, **OFFLINE_ENV}
+    # checkov also prints every -o format on stdout: show its CLI report (results_cli.txt) instead
+    completed = subprocess.run(
+        checkov_command(args.checkov, directories, args.reports, extra),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    sys.stderr.write(completed.stderr)
+    cli_report = args.reports / "results_cli.txt"
+    print(cli_report.read_text(encoding="utf-8") if cli_report.exists() else completed.stdout, flush=True)
+    load_errors = sorted({m.group("name") or "?" for m in LOAD_ERROR.finditer(completed.stderr)})
+
+    results = args.reports / "results_json.json"
+    if completed.returncode not in (0, 1) or not results.exists():
+        print(f"policy gate: checkov exited {completed.returncode} without a report", file=sys.stderr)
+        return 2
+    totals, failures = summarize(json.loads(results.read_text(encoding="utf-8")))
+
+    print("\n=== policy gate ===")
+    for failure in failures:
+        print(failure.format())
+    for name in load_errors:
+        print(f"ERROR custom check {name} did not load (see the traceback above)")
+    print(
+        f"policy gate: {totals['passed']} passed, {totals['failed']} failed, "
+        f"{totals['skipped']} skipped (suppressed with a reason), {totals['parsing_errors']} parsing errors; "
+        f"reports in {args.reports}/ (SARIF, JUnit XML, JSON)"
+    )
+    ok = completed.returncode == 0 and not failures and not totals["parsing_errors"] and not load_errors
+    print("policy gate: PASSED" if ok else "policy gate: FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
