@@ -134,7 +134,9 @@ def run_step(apps: dict[str, ModuleType]) -> Callable[[str, dict[str, Any]], dic
 
 
 @pytest.fixture
-def run_pipeline(run_step: Callable[[str, dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def run_pipeline(
+    run_step: Callable[[str, dict[str, Any]], dict[str, Any]],
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
     def run(payload: dict[str, Any]) -> dict[str, Any]:
         for step in STEPS:
             payload = run_step(step, payload)
