@@ -51,7 +51,8 @@ def synth(config: PipelineConfig, outdir: Path) -> tuple[Path, str]:
     from .pipeline_stack import PipelineStack, stack_id
 
     app = App(outdir=str(outdir))
-    stack = PipelineStack(app, stack_id(config), config=config)
+    # Lambda code is staged inside the output directory, so concurrent synths never share files.
+    stack = PipelineStack(app, stack_id(config), config=config, staging_dir=outdir / ".staging")
     app.synth()
     report = stack.governance.report
     summary = "governance: not evaluated"
