@@ -136,8 +136,16 @@ class FinOpsTagAspect:
 
     def _record_suppressions(self, element: TerraformResource | TerraformDataSource) -> None:
         records = _inherited(self._suppressions, element.node.path)
-        if records:
-            element.add_override(f"//.{META_KEY}", {"suppressions": records})
+        if not records:
+            return
+        value = {"suppressions": records}
+        if isinstance(element, TerraformResource):
+            element.add_override(f"//.{META_KEY}", value)
+        else:
+            # A data source replaces its whole "//" with cdktf's metadata after applying its own overrides;
+            # the stack's overrides are merged last, into the final document, so they land next to it.
+            address = f"data.{element.terraform_resource_type}.{element.friendly_unique_id}"
+            TerraformStack.of(element).add_override(f"{address}.//.{META_KEY}", value)
 
     def _tag(self, resource: TerraformResource) -> None:
         config = next(iter(next(iter(resource.to_terraform()["resource"].values())).values()))

@@ -31,7 +31,7 @@ POLICY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 }
 KMS_TYPES = frozenset({"aws_kms_key", "aws_kms_key_policy"})
 _DOC_REF = re.compile(r"^data\.aws_iam_policy_document\.(?P<name>[\w-]+)\.(json|minified_json)$")
-_ROOT = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}|\$\{[^}]+\}):root$")
+_ROOT = re.compile(r"^(arn:aws[\w-]*:iam::(\d{12}|\$\{[^}]+\}):root|\d{12})$")  # a bare account id is root
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,7 @@ EXPECTED_VIOLATIONS = {
 EXPECTED_SUPPRESSED = {
     ("FIN-002", "aws_iam_policy.iam_partial_suppressed", "s3:Get*"),
     ("FIN-003", "aws_kms_key.kms_root_admin_suppressed", "kms:*"),
+    ("FIN-002", "data.aws_iam_policy_document.doc_suppressed", "sqs:*"),
     ("FIN-004", "aws_lambda_function.legacy_fn_inherited_suppressed_92C889F9", "architectures"),
     ("FIN-005", "aws_lambda_layer_version.legacy_layer_inherited_suppressed_81225D9F", "compatible_architectures"),
 }
@@ -206,6 +207,11 @@ def build_violations(scope: Construct, stack_id: str = "violations") -> tuple[Te
         statement=[{"actions": ["sqs:SendMessage"], "resources": ["*"]}, {"actions": ["sqs:*"], "resources": ["*"]}],
     )
     PolicyDocument(stack, "doc_notaction_fail", statement=[Statement(not_actions=["s3:DeleteBucket"], resources=["*"])])
+    suppress(
+        PolicyDocument(stack, "doc_suppressed", statement=[{"actions": ["sqs:*"], "resources": ["*"]}]),
+        "FIN-002",
+        "queue admin document for the ops break-glass role",
+    )
     PolicyDocument(stack, "doc_deny_ok", statement=[{"effect": "Deny", "actions": ["*"], "resources": ["*"]}])
     IamRolePolicy(stack, "role_policy_from_doc_ok", role="exec", policy=doc_ok.json)
     IamRolePolicy(stack, "role_policy_from_bad_doc_ok", role="exec", policy=doc_bad.json)  # reported on the doc

@@ -29,3 +29,8 @@ def test_named_role_or_explicit_actions_are_not_root_admin():
     policy = json.dumps({"Statement": [role, explicit]})
     assert run(check, "aws_kms_key", {"policy": policy}) == (OK, set(), set())
     assert run(check, "aws_iam_policy", {"policy": json.dumps({"Statement": [ROOT]})})[0] is NA
+
+
+def test_bare_account_id_principal_is_the_root():
+    policy = json.dumps({"Statement": [{**ROOT, "Principal": {"AWS": ["111122223333"]}}]})
+    assert run(check, "aws_kms_key", {"policy": policy}) == (FAIL, {"kms:*"}, set())
