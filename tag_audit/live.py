@@ -12,6 +12,7 @@ are explicit and tested. Every AWS failure becomes :class:`LiveError` with a one
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -152,9 +153,9 @@ def arn_parts(arn: str) -> tuple[str, str]:
 def resource_type(arn: str) -> str:
     """``service:type`` for grouping: ``lambda:function``, ``dynamodb:table``, ``s3:bucket``."""
     service, resource = arn_parts(arn)
-    for separator in ("/", ":"):
-        if separator in resource:
-            return f"{service}:{resource.split(separator, 1)[0]}"
+    head = re.split(r"[/:]", resource, maxsplit=1)
+    if len(head) == 2:
+        return f"{service}:{head[0]}"
     return f"{service}:{_BARE_TYPES.get(service, resource)}"
 
 
