@@ -414,7 +414,8 @@ def lifecycle_rule(block: str, **fields: Any) -> Check:
     def check(body: Mapping[str, Any], ctx: Context, bucket: Node) -> Iterator[Offence]:
         rules = [r for r in _as_list(body.get("rule")) if r.get("status") == "Enabled" and whole_bucket(r)]
         if not any(matches(entry) for rule in rules for entry in _as_list(rule.get(block))):
-            yield Offence([r.get(block, MISSING) for r in rules] or MISSING, at=f"rule.{block}")
+            found = [entry for rule in rules for entry in _as_list(rule.get(block))]
+            yield Offence(found or MISSING, at=f"rule.{block}")
 
     return companion("aws_s3_bucket_lifecycle_configuration", check)
 

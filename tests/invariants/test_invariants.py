@@ -15,4 +15,5 @@ from .spec import INVARIANTS
 @pytest.mark.parametrize("invariant", INVARIANTS, ids=lambda invariant: invariant.id)
 def test_invariant_holds(invariant: Invariant, synthesized: SynthesizedStack) -> None:
     failures = evaluate(invariant, context_for(synthesized))
-    assert not failures, report(failures)
+    if failures:
+        pytest.fail(report(failures), pytrace=False)
