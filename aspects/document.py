@@ -40,7 +40,8 @@ class Resource:
     @classmethod
     def from_config(cls, type_: str, name: str, config: Mapping[str, Any], mode: str = "resource") -> Resource:
         body = {k: v for k, v in config.items() if k != "//"}
-        meta = config.get("//") if isinstance(config.get("//"), Mapping) else {}
+        raw_meta = config.get("//")
+        meta: Mapping[str, Any] = raw_meta if isinstance(raw_meta, Mapping) else {}
         return cls(type_, name, body, meta, mode)
 
     @property
@@ -218,6 +219,7 @@ def evaluate_resource(
     for rule in rules():
         if selected is not None and rule.id not in selected:
             continue
+        assert rule.check is not None  # rules() only yields rules with a check
         result = rule.check(resource, context)
         if result.status in (Status.NOT_APPLICABLE, Status.COMPLIANT):
             continue

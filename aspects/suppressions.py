@@ -71,7 +71,7 @@ class Suppression:
                 problems.append(f"expires {expires!r} is not an ISO date (YYYY-MM-DD)")
         suppression = cls(
             rule=str(record.get("rule", "")),
-            reason=record.get("reason") if isinstance(record.get("reason"), str) else "",
+            reason=reason if isinstance(reason := record.get("reason"), str) else "",
             expires=date,
             finding=record.get("finding"),
             source=record.get("source"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,7 +96,7 @@ class FinOpsTagAspect:
         self.policy = policy
         self._taggable = taggable_resource_types()
         self._types: dict[type, str] = {}
-        self._default_tags: dict[str, dict[str, Any]] = {}  # provider ("aws", "aws.alias") -> tags
+        self._default_tags: dict[str, Mapping[str, Any]] = {}  # provider ("aws", "aws.alias") -> tags
         self._uncovered: dict[str, str] = dict(policy.tags_to_apply)
         self._suppressions: dict[str, list[dict[str, Any]]] = {}
 
