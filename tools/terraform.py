@@ -37,19 +37,24 @@ def plugin_dir(env: Mapping[str, str] = os.environ) -> Path | None:
     return DEFAULT_PLUGIN_DIR if DEFAULT_PLUGIN_DIR.is_dir() else None
 
 
-def terraform_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def terraform_env(extra: Mapping[str, str | None] | None = None) -> dict[str, str]:
+    """The process environment plus ``extra`` (a ``None`` value removes that variable)."""
     env = dict(os.environ)
     env.setdefault("TF_IN_AUTOMATION", "1")
     env.setdefault("CHECKPOINT_DISABLE", "1")  # no version check call home
     cli_config = env.get("TF_CLI_CONFIG_FILE")
     if cli_config and not Path(cli_config).exists():
         env.pop("TF_CLI_CONFIG_FILE")  # a dangling setting only produces a warning on every command
-    env.update(extra or {})
+    for name, value in (extra or {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     return env
 
 
 def run(
-    stack_dir: Path, args: Sequence[str], *, extra_env: Mapping[str, str] | None = None, check: bool = True
+    stack_dir: Path, args: Sequence[str], *, extra_env: Mapping[str, str | None] | None = None, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [terraform_binary(), *args],
@@ -75,6 +80,29 @@ def init(stack_dir: Path, *, backend: bool = False) -> subprocess.CompletedProce
     if plugins is not None:
         args.append(f"-plugin-dir={plugins}")
     return run(stack_dir, args)
+
+
+def apply(stack_dir: Path, *, extra_env: Mapping[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
+    return run(stack_dir, ["apply", "-auto-approve", "-input=false", "-no-color"], extra_env=extra_env)
+
+
+def destroy(stack_dir: Path, *, extra_env: Mapping[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
+    return run(stack_dir, ["destroy", "-auto-approve", "-input=false", "-no-color"], extra_env=extra_env)
+
+
+def plan_changes(stack_dir: Path, *, extra_env: Mapping[str, str | None] | None = None) -> tuple[bool, str]:
+    """``plan -detailed-exitcode``: (True, output) when there are changes, (False, output) when none."""
+    args = ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"]
+    result = run(stack_dir, args, extra_env=extra_env, check=False)
+    if result.returncode not in (0, 2):
+        raise TerraformError(f"terraform plan failed in {stack_dir} (exit {result.returncode}):\n{result.stderr}")
+    return result.returncode == 2, result.stdout
+
+
+def state_addresses(stack_dir: Path, *, extra_env: Mapping[str, str | None] | None = None) -> list[str]:
+    """``terraform state list`` (empty when there is no state yet)."""
+    result = run(stack_dir, ["state", "list"], extra_env=extra_env, check=False)
+    return [line for line in result.stdout.splitlines() if line.strip()] if result.returncode == 0 else []
 
 
 def validate(stack_dir: Path) -> dict[str, object]:
@@ -108,7 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except TerraformError as error:
             print(f"error: {error}")
             return 1
-        warnings = [d for d in report.get("diagnostics", []) if isinstance(d, dict)]  # type: ignore[union-attr]
+        diagnostics = report.get("diagnostics")
+        warnings = [d for d in diagnostics if isinstance(d, dict)] if isinstance(diagnostics, list) else []
         print(f"terraform validate: {stack_dir.name}: valid, {len(warnings)} warnings")
         for warning in warnings:
             print("  " + json.dumps(warning.get("summary")))
