@@ -1,0 +1,24 @@
+"""The assertion every per-check test makes on its fixture folder (one checkov run per session)."""
+
+from __future__ import annotations
+
+from tests.policies.conftest import Scan, expected_at_synth, expected_by_name
+
+
+def assert_check(scan: Scan, folder: str, check_id: str, rule_id: str) -> dict[str, set[str]]:
+    """Exact passed/failed/skipped address sets, as the names promise AND as synth decides; no parse errors."""
+    assert scan.summary["parsing_errors"] == 0
+    got = scan.of(folder, check_id)
+    expected = expected_by_name(folder)
+    assert expected["PASSED"] and expected["FAILED"], f"{folder} needs passing and failing resources"
+    assert got == expected
+    failed_at_synth, suppressed_at_synth = expected_at_synth(folder, rule_id)
+    assert got["FAILED"] == failed_at_synth, "checkov and the synth-time evaluator disagree"
+    assert got["SKIPPED"] == suppressed_at_synth, "checkov and the synth-time evaluator disagree on suppressions"
+    for address in got["FAILED"]:
+        details = scan.details[(folder, check_id, address)]
+        assert details, f"{check_id} on {address}: a failure must say what is wrong"
+        assert all(rule_id in line and address in line and f"{folder}/" in line for line in details), details
+    for address in got["SKIPPED"]:
+        assert scan.suppress_comments[(folder, check_id, address)], f"{address}: skipped without the reason"
+    return got
