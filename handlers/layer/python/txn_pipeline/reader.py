@@ -65,6 +65,8 @@ def sniff(head: bytes, *, complete: bool) -> FileFormat:
             data = d.decompress(head, SNIFF_BYTES)
         except zlib.error as exc:
             raise InvalidFileError(f"corrupt gzip data: {exc}") from exc
+        if complete and not d.eof and not d.unconsumed_tail:
+            raise InvalidFileError("corrupt gzip data: truncated")
         if not data and complete:
             raise InvalidFileError("empty file (gzip with no content)")
     else:
@@ -73,12 +75,11 @@ def sniff(head: bytes, *, complete: bool) -> FileFormat:
                 raise InvalidFileError(f"unsupported binary file ({name})")
     if b"\x00" in data:
         raise InvalidFileError("binary file (contains NUL bytes)")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if complete or exc.start < len(data) - 3:
-            raise InvalidFileError(f"not UTF-8 text (invalid byte at offset {exc.start})") from exc
-        text = data[: exc.start].decode("utf-8")  # a multi-byte character cut by the sniff window
+    # single bad bytes belong to rows (rejected one by one); many mean "not text"
+    text = data.decode("utf-8", "surrogateescape")
+    invalid = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+    if invalid > len(data) // 100 + 2:
+        raise InvalidFileError(f"not UTF-8 text ({invalid} invalid bytes in the first {len(data)})")
     text = text.removeprefix("\ufeff")
     controls = sum(1 for ch in text if ch < " " and ch not in "\t\r\n")
     if controls > max(8, len(text) // 100):

@@ -29,11 +29,11 @@ class GzipObjectWriter:
         key: str,
         *,
         level: int = 6,
-        part_size: int = PART_SIZE,
+        part_size: int | None = None,
         content_type: str = "application/x-ndjson",
     ) -> None:
         self.s3, self.bucket, self.key = s3, bucket, key
-        self.part_size = part_size
+        self.part_size = part_size or PART_SIZE
         self.content_type = content_type
         self._z = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS | 16)
         self._buf = bytearray()
@@ -99,7 +99,7 @@ class QuarantineWriter:
     """Rejected rows as JSON lines (row, field, reason, all errors, raw values) in
     ``quarantine/<job_id>/rejected.jsonl.gz``; the object exists only if a row was rejected."""
 
-    def __init__(self, s3: Any, bucket: str, job_id: str, *, part_size: int = PART_SIZE) -> None:
+    def __init__(self, s3: Any, bucket: str, job_id: str, *, part_size: int | None = None) -> None:
         self.key = quarantine_key(job_id)
         self._w = GzipObjectWriter(s3, bucket, self.key, part_size=part_size)
         self._lines: list[str] = []
@@ -132,7 +132,7 @@ class CuratedWriter:
     zlib stream per day present in the file.
     """
 
-    def __init__(self, s3: Any, bucket: str, job_id: str, *, level: int = 1, part_size: int = PART_SIZE) -> None:
+    def __init__(self, s3: Any, bucket: str, job_id: str, *, level: int = 1, part_size: int | None = None) -> None:
         self.s3, self.bucket, self.job_id = s3, bucket, job_id
         self.level = level
         self.part_size = part_size
