@@ -75,9 +75,13 @@ def get_resources(
     max_attempts: int = 6,
     base_delay: float = 0.5,
     max_delay: float = 20.0,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> Iterator[Mapping[str, Any]]:
-    """Every ``ResourceTagMapping`` of the client's region, following ``PaginationToken`` to the end."""
+    """Every ``ResourceTagMapping`` of the client's region, following ``PaginationToken`` to the end.
+
+    ``sleep`` waits between throttled attempts (default :func:`time.sleep`; tests pass a recorder).
+    """
+    sleep = sleep or time.sleep
     token = ""
     while True:
         page = _call(
