@@ -78,7 +78,6 @@ POLICY_ATTRIBUTES = {
     "aws_sqs_queue": ("policy",),
     "aws_kms_key": ("policy",),
     "aws_kms_key_policy": ("policy",),
-    "aws_lambda_function": (),  # (none: permissions are aws_lambda_permission resources)
 }
 INTERNET_GATEWAYS = ("aws_internet_gateway", "aws_egress_only_internet_gateway", "aws_internet_gateway_attachment")
 ROUTES = ("aws_route", "aws_route_table", "aws_default_route_table")
