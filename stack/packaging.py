@@ -7,9 +7,12 @@ into a staging directory and point the asset at it.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
+# Staged files get one fixed timestamp, so the zip archives cdktf builds are byte-reproducible.
+FIXED_MTIME = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
 INCLUDED_SUFFIXES = frozenset({".py", ".json", ".csv", ".txt"})
 EXCLUDED_DIRS = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", "tests"})
 
@@ -32,4 +35,6 @@ def stage(source: Path, destination: Path) -> Path:
             copied += 1
     if copied == 0:
         raise FileNotFoundError(f"no source files under {source}")
+    for staged in [*destination.rglob("*"), destination]:
+        os.utime(staged, (FIXED_MTIME, FIXED_MTIME))
     return destination
