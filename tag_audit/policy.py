@@ -43,7 +43,7 @@ class TagRequirements:
     @classmethod
     def from_catalog(cls, policy: GovernancePolicy | None = None) -> TagRequirements:
         policy = policy or GovernancePolicy()
-        return cls(keys=policy.required_tag_keys, source="catalog (aspects.policy.GovernancePolicy)")
+        return cls(keys=policy.required_tag_keys, source="governance catalog aspects.policy.GovernancePolicy")
 
     @classmethod
     def from_tag_policy(cls, path: Path) -> TagRequirements:

@@ -142,9 +142,14 @@ def markdown(report: AuditReport) -> str:
         if not rows:
             lines.append("_none_")
             continue
+        listed_apart = title.startswith("Not ")  # long lists that are not failures: collapsed in a PR comment
+        if listed_apart:
+            lines += ["<details><summary>show</summary>", ""]
         lines.append("| " + " | ".join(header) + " |")
         lines.append("|" + "|".join("---" for _ in header) + "|")
         lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+        if listed_apart:
+            lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
 
 

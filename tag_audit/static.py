@@ -74,9 +74,9 @@ def _stack_files(path: Path) -> list[tuple[str, Path]]:
             raise InputError(f"{manifest}: cannot read the cdktf manifest: {error}") from error
         return [(name, path / entry["synthesizedStackPath"]) for name, entry in sorted(entries.items())]
     if (path / "cdk.tf.json").is_file():
-        return [(path.name, path / "cdk.tf.json")]
+        return [(_stack_name(path / "cdk.tf.json"), path / "cdk.tf.json")]
     stacks_dir = path / "stacks" if (path / "stacks").is_dir() else path
-    return [(f.parent.name, f) for f in sorted(stacks_dir.glob("*/cdk.tf.json"))]
+    return [(_stack_name(f), f) for f in sorted(stacks_dir.glob("*/cdk.tf.json"))]
 
 
 def _stack_name(file: Path) -> str:

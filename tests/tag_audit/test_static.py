@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -97,7 +96,9 @@ def test_loads_cdktf_out_stacks_dir_and_files(tmp_path: Path):
     out = tmp_path / "cdktf.out"
     for name in ("a-dev", "b-dev"):
         (out / "stacks" / name).mkdir(parents=True)
-        shutil.copy(GAPS, out / "stacks" / name / "cdk.tf.json")
+        document = json.loads(GAPS.read_text())
+        document["//"]["metadata"]["stackName"] = name
+        (out / "stacks" / name / "cdk.tf.json").write_text(json.dumps(document))
     assert [s.name for s in static.load_stacks([out])] == ["a-dev", "b-dev"]  # no manifest: stacks/*/
     (out / "manifest.json").write_text(
         json.dumps({"stacks": {"b-dev": {"synthesizedStackPath": "stacks/b-dev/cdk.tf.json"}}})
