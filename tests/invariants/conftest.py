@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from .spec import DEFAULT_REGION
 SUFFIXES = ("dev", "prod")
 
 
-def context_for(stack: SynthesizedStack, document: dict | None = None) -> Context:
+def context_for(stack: SynthesizedStack, document: dict[str, Any] | None = None) -> Context:
     """The expected region is what the app defaults to, or AWS_REGION when the synth saw it."""
     return Context(
         document=stack.document if document is None else document,

@@ -19,8 +19,8 @@ def _cell(text: str) -> str:
 
 
 def _row(invariant: Invariant) -> str:
-    expected = "must not exist" if invariant.count is NONE else invariant.expected
-    if invariant.count is not NONE and invariant.count.text != "at least 1":
+    expected = "must not exist" if invariant.count == NONE else invariant.expected
+    if invariant.count != NONE and invariant.count.text != "at least 1":
         expected = f"{invariant.count.text}: {expected}"
     return f"| `{invariant.id}` | {_cell(invariant.description)} | `{_cell(invariant.select)}` | {_cell(expected)} |"
 

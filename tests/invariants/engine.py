@@ -22,7 +22,7 @@ from functools import cache, cached_property
 from typing import Any
 
 from jsonpath_ng import Child, Fields, Index, JSONPath, Root, This
-from jsonpath_ng.ext import parse
+from jsonpath_ng.ext.parser import parse
 
 
 class _Missing:
@@ -171,7 +171,12 @@ class Context:
     def policy_statements(self, value: Any) -> tuple[str, list[Mapping[str, Any]]]:
         """A policy attribute must be ``${data.aws_iam_policy_document.<name>.json}``: its address and statements."""
         address, attribute = self.reference(value)
-        if not address.startswith("data.aws_iam_policy_document.") or attribute not in ("json", "minified_json"):
+        exact = isinstance(value, str) and value == f"${{{address}.{attribute}}}"
+        if (
+            not exact
+            or not address.startswith("data.aws_iam_policy_document.")
+            or attribute not in ("json", "minified_json")
+        ):
             raise Unresolvable(f"{value!r} is not the json of a data.aws_iam_policy_document")
         statements = self.blocks[address].get("statement")
         if not isinstance(statements, list):
@@ -315,7 +320,7 @@ def evaluate(invariant: Invariant, ctx: Context) -> list[Failure]:
         except Exception as error:
             failures.append(failure(node, Offence(f"<cannot tell whether it applies: {error}>")))
 
-    if invariant.count is NONE:
+    if invariant.count == NONE:
         failures += [failure(n, Offence(_summary(n.value), expected="no such node must exist")) for n in applicable]
         return failures
     if not invariant.count.accepts(len(applicable)):
