@@ -57,6 +57,20 @@ class Failure:
         return f"{head}\n    {self.check_name}"
 
 
+def skipped_builtin_checks(config: Path = CONFIG_FILE) -> list[str]:
+    """The check ids listed under ``skip-check:`` in the gate's checkov config."""
+    ids, inside = [], False
+    for line in config.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line.startswith(" "):
+            inside = line.startswith("skip-check:")
+            continue
+        if inside and line.strip().startswith("- "):
+            ids.append(line.strip()[2:].split("#")[0].strip())
+    return ids
+
+
 def find_stacks(directories: Iterable[Path]) -> list[Path]:
     return sorted(p for d in directories for p in d.rglob("*.tf.json") if ".terraform" not in p.parts)
 
@@ -201,6 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"policy gate: {totals['passed']} passed, {totals['failed']} failed, "
         f"{totals['skipped']} skipped (suppressed with a reason), {totals['parsing_errors']} parsing errors; "
+        f"{len(skipped_builtin_checks())} built-in checks not run (policies/checkov.yaml); "
         f"reports in {args.reports}/ (SARIF, JUnit XML, JSON)"
     )
     ok = completed.returncode == 0 and not failures and not totals["parsing_errors"] and not load_errors

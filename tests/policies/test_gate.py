@@ -1,0 +1,130 @@
+"""The gate end to end: the pipeline stack passes offline; a violating multi-stack output fails loudly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policies import gate
+from tests.policies.conftest import CHECKOV_PYTHON, FIXTURES, require_checkov
+
+NETWORK_EVENTS = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "urllib.Request")
+
+
+def offline_checkov(tmp_path: Path) -> tuple[Path, Path]:
+    """A checkov entry point that logs (and refuses) every network call, for the gate's --checkov."""
+    log = tmp_path / "network.log"
+    wrapper = tmp_path / "checkov-offline"
+    wrapper.write_text(
+        f"#!{CHECKOV_PYTHON}\n"
+        "import sys\n"
+        "def _hook(event, args):\n"
+        f"    if event in {NETWORK_EVENTS!r}:\n"
+        f"        with open({str(log)!r}, 'a') as f:\n"
+        "            f.write(f'{event} {args!r}\\n')\n"
+        "        raise OSError('network disabled by the test')\n"
+        "sys.addaudithook(_hook)\n"
+        "from checkov.main import Checkov\n"
+        "sys.exit(Checkov().run())\n"
+    )
+    wrapper.chmod(0o755)
+    return wrapper, log
+
+
+def run_gate(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "policies.gate", *args],
+        cwd=gate.REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.checkov
+def test_pipeline_stack_passes_offline_with_reports(dev_stack, tmp_path):
+    require_checkov()
+    checkov, network_log = offline_checkov(tmp_path)
+    reports = tmp_path / "reports"
+    result = run_gate(str(dev_stack.outdir), "--reports", str(reports), "--checkov", str(checkov))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "policy gate: PASSED" in result.stdout
+    assert "0 failed" in result.stdout and "0 parsing errors" in result.stdout
+    assert not network_log.exists(), network_log.read_text()
+    summary = json.loads((reports / "results_json.json").read_text())["summary"]
+    assert summary["failed"] == 0 and summary["parsing_errors"] == 0 and summary["passed"] > 300
+    sarif = json.loads((reports / "results_sarif.sarif").read_text())
+    assert sarif["runs"] and sarif["runs"][0]["results"] == []
+    junit = (reports / "results_junitxml.xml").read_text()
+    for check_id in [f"CKV_FIN_{n}" for n in range(1, 10)]:  # the custom checks ran on the stack
+        assert f"[{check_id}]" in junit, check_id
+
+
+@pytest.mark.checkov
+def test_violations_fail_naming_check_address_and_construct_path(tmp_path):
+    require_checkov()
+    reports = tmp_path / "reports"
+    result = run_gate(str(FIXTURES / "FinLambdaArm64"), str(FIXTURES / "FinDynamodbPitr"), "--reports", str(reports))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "2 stack file(s)" in result.stdout
+    assert "FAILED CKV_FIN_4 aws_lambda_function.fn_x86_fail [FinLambdaArm64/fn_x86_fail]" in result.stdout
+    assert "FAILED CKV_FIN_8 aws_dynamodb_table.table_no_pitr_fail [FinDynamodbPitr/table_no_pitr_fail]" in (
+        result.stdout
+    )
+    assert "FIN-004 [MEDIUM] FinLambdaArm64/fn_x86_fail (aws_lambda_function.fn_x86_fail)" in result.stdout
+    assert "policy gate: FAILED" in result.stdout
+    sarif = json.loads((reports / "results_sarif.sarif").read_text())
+    assert {r["ruleId"] for r in sarif["runs"][0]["results"]} >= {"CKV_FIN_4", "CKV_FIN_8"}
+    assert "CKV_FIN_4" in (reports / "results_junitxml.xml").read_text()
+
+
+def fake_checkov(tmp_path: Path, *, stderr: str, failed: list[dict] | None = None) -> Path:
+    """A stand-in for checkov that writes a report and prints ``stderr``: tests the gate's own logic fast."""
+    report = {"check_type": "terraform_json", "results": {"failed_checks": failed or []},
+              "summary": {"passed": 3, "failed": len(failed or []), "skipped": 0, "parsing_errors": 0}}  # fmt: skip
+    script = tmp_path / "fake-checkov"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import json, sys\n"
+        "out = sys.argv[sys.argv.index('--output-file-path') + 1]\n"
+        f"open(out + '/results_json.json', 'w').write(json.dumps({report!r}))\n"
+        f"sys.stderr.write({stderr!r})\n"
+        f"sys.exit({1 if failed else 0})\n"
+    )
+    script.chmod(0o755)
+    return script
+
+
+def test_a_check_that_did_not_load_fails_the_gate(tmp_path):
+    checkov = fake_checkov(tmp_path, stderr="[ERROR] Cannot load external check 'FinBroken' from /x/FinBroken.py\n")
+    result = run_gate(str(FIXTURES / "FinNoRetain"), "--reports", str(tmp_path), "--checkov", str(checkov))
+    assert result.returncode == 1
+    assert "ERROR custom check FinBroken did not load" in result.stdout
+
+
+def test_a_clean_report_passes(tmp_path):
+    checkov = fake_checkov(tmp_path, stderr="")
+    result = run_gate(str(FIXTURES / "FinNoRetain"), "--reports", str(tmp_path), "--checkov", str(checkov))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run_gate(str(tmp_path / "missing")).returncode == 2
+    assert run_gate(str(tmp_path)).returncode == 2  # no *.tf.json below it
+    no_checkov = run_gate(str(FIXTURES / "FinNoRetain"), "--checkov", str(tmp_path / "nope"))
+    assert no_checkov.returncode == 2 and "make checkov-env" in no_checkov.stderr
+
+
+def test_failures_resolve_checkovs_resource_ids_to_addresses():
+    """checkov names Python-check results ``resource.<name>``; graph checks ``<type>.<name>``."""
+    path = str(FIXTURES / "FinLambdaArm64" / "cdk.tf.json")
+    documents = gate._Documents({})
+    python_check = {"resource": "resource.fn_x86_fail", "file_abs_path": path}
+    graph_check = {"resource": "aws_lambda_function.fn_x86_fail", "file_abs_path": path}
+    expected = ("aws_lambda_function.fn_x86_fail", "FinLambdaArm64/fn_x86_fail")
+    assert gate.resolve(python_check, documents) == expected
+    assert gate.resolve(graph_check, documents) == expected
