@@ -1,0 +1,57 @@
+"""Unit: job id contract, settings, logger and EMF metrics."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+
+import pytest
+from txn_pipeline.config import Settings
+from txn_pipeline.errors import ConfigurationError
+from txn_pipeline.models import job_id_for
+from txn_pipeline.obs import Logger, Metrics
+
+
+def test_job_id_matches_the_state_machine_formula():
+    expected = hashlib.sha256(b"bkt/raw/a b.csv#v1").hexdigest()
+    assert job_id_for("bkt", "raw/a b.csv", "v1") == expected
+    assert job_id_for("bkt", "k", None) == job_id_for("bkt", "k", "null") == hashlib.sha256(b"bkt/k#null").hexdigest()
+
+
+def test_settings_from_env():
+    s = Settings.from_env({"TABLE_NAME": "t", "DATA_BUCKET": "b", "CHUNK_ROWS": "500", "LOG_LEVEL": "debug"})
+    assert (s.table_name, s.data_bucket, s.chunk_rows, s.log_level) == ("t", "b", 500, "DEBUG")
+    with pytest.raises(ConfigurationError, match="TABLE_NAME"):
+        Settings.from_env({"DATA_BUCKET": "b"})
+    with pytest.raises(ConfigurationError):
+        Settings.from_env({"TABLE_NAME": "t", "DATA_BUCKET": "b", "CHUNK_ROWS": "0"})
+
+
+def test_logger_emits_one_json_object_per_line_with_context():
+    out = io.StringIO()
+    log = Logger("validate", "INFO", stream=out)
+    log.bind(job_id="j1", step="validate")
+    log.debug("hidden")
+    log.info("hello", rows=3)
+    try:
+        raise ValueError("boom")
+    except ValueError as exc:
+        log.error("failed", exc=exc)
+    recs = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["message"] for r in recs] == ["hello", "failed"]
+    assert recs[0]["job_id"] == "j1" and recs[0]["step"] == "validate" and recs[0]["rows"] == 3
+    assert recs[1]["error_type"] == "ValueError" and "boom" in recs[1]["stack"]
+
+
+def test_metrics_emf_document():
+    out = io.StringIO()
+    m = Metrics("TxnPipeline", "validate", stream=out)
+    m.add("RowsAccepted", 2)
+    m.add("RowsAccepted", 3)
+    m.add("BytesProcessed", 10, "Bytes")
+    doc = json.loads(out.getvalue()) if m.flush() else None
+    assert doc["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "TxnPipeline"
+    assert doc["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["service"]]
+    assert doc["RowsAccepted"] == 5 and doc["BytesProcessed"] == 10 and doc["service"] == "validate"
+    assert m.flush() is None
