@@ -1,0 +1,87 @@
+"""Regenerate the sample reports in ``docs/tag-audit.md`` from real runs.
+
+    .venv/bin/python -m tests.tag_audit.docs --write
+
+The pipeline samples come from a fresh synth of the real app (``python -m stack.app`` into a
+temporary directory); the failing samples from ``tests/tag_audit/fixtures/gaps``. Each sample sits
+between ``<!-- BEGIN SAMPLE: name -->`` and ``<!-- END SAMPLE -->``; ``test_docs.py`` checks the
+fixture samples are current.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from tag_audit import cli
+from tests.conftest import REPO_ROOT, synthesize
+from tests.tag_audit.conftest import GAPS
+
+DOC = REPO_ROOT / "docs" / "tag-audit.md"
+_BLOCK = re.compile(r"(<!-- BEGIN SAMPLE: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- END SAMPLE -->)", re.DOTALL)
+
+
+def run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = cli.main(list(args))
+    return code, out.getvalue()
+
+
+def fence(command: str, code: int, text: str, lang: str = "text") -> str:
+    return f"```console\n$ {command}\n```\n\n```{lang}\n{text}```\n\n(exit code {code})\n"
+
+
+def gaps_samples() -> dict[str, str]:
+    rel = GAPS.parent.relative_to(REPO_ROOT)
+    args = ["static", str(GAPS.parent), "--min-coverage", "80"]
+    code, table = run(*args)
+    md_code, markdown = run(*args, "--format", "markdown")
+    return {
+        "gaps-table": fence(f"tag-audit static {rel} --min-coverage 80", code, table),
+        "gaps-markdown": f"(exit code {md_code}; rendered as it would appear in a PR comment)\n\n" + markdown,
+    }
+
+
+def pipeline_samples() -> dict[str, str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = synthesize(Path(tmp) / "cdktf.out").outdir
+        code, table = run("static", str(out), "--min-coverage", "100")
+        md_code, markdown = run("static", str(out), "--min-coverage", "100", "--format", "markdown")
+    return {
+        "pipeline-table": fence("tag-audit static cdktf.out --min-coverage 100", code, table),
+        "pipeline-markdown": f"(exit code {md_code}; rendered as it would appear in a PR comment)\n\n" + markdown,
+    }
+
+
+def update(text: str, samples: dict[str, str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        body = samples.get(match.group("name"), match.group("body"))
+        return match.group(1) + body + match.group(4)
+
+    return _BLOCK.sub(replace, text)
+
+
+def blocks(text: str) -> dict[str, str]:
+    return {m.group("name"): m.group("body") for m in _BLOCK.finditer(text)}
+
+
+def main(argv: list[str]) -> int:
+    producers: list[Callable[[], dict[str, str]]] = [gaps_samples, pipeline_samples]
+    samples = {k: v for produce in producers for k, v in produce().items()}
+    text = update(DOC.read_text(), samples)
+    if "--write" in argv:
+        DOC.write_text(text)
+        print(f"wrote {DOC.relative_to(REPO_ROOT)}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
