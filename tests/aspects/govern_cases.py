@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from aspects import GovernancePolicy, govern, suppress
-from tfcdk import Construct, Fn, TerraformStack
+from tfcdk import Construct, Fn, TerraformStack, Testing
 from tfcdk.aws import load
 
 TODAY = dt.date(2026, 11, 22)
@@ -358,3 +361,37 @@ def build_untagged(scope: Construct, stack_id: str = "untagged", *, tags: dict |
     IamRolePolicy(stack, "untaggable", role="exec", policy=policy_json(allow("s3:GetObject")))
     governance = govern(stack, GovernancePolicy.with_tags(**(tags or SITE_TAGS)), today=TODAY)
     return stack, governance
+
+
+# --- synth helper -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Synth:
+    stack: Any
+    governance: Any
+    error: str | None  # the synth error message, None when synth succeeded
+    document: dict  # cdk.tf.json when written, else the final document the validation evaluated
+
+    def findings(self, rule_id: str | None = None) -> set[tuple[str, str, str, str]]:
+        return {
+            (f.rule_id, f.address, f.key, f.status)
+            for f in self.governance.report.findings
+            if rule_id is None or f.rule_id == rule_id
+        }
+
+    def suppressed(self, rule_id: str | None = None) -> set[tuple[str, str, str]]:
+        return {
+            (f.rule_id, f.address, f.key)
+            for f in self.governance.report.suppressed
+            if rule_id is None or f.rule_id == rule_id
+        }
+
+
+def full_synth(stack, governance) -> Synth:
+    try:
+        outdir = Testing.full_synth(stack)
+    except RuntimeError as error:
+        return Synth(stack, governance, str(error), stack.to_terraform())
+    document = json.loads(Path(outdir, "stacks", stack.node.id, "cdk.tf.json").read_text())
+    return Synth(stack, governance, None, document)

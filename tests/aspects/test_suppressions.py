@@ -3,10 +3,10 @@
 import datetime as dt
 
 import pytest
-from govern_cases import TODAY
 
 from aspects.document import evaluate_document
 from aspects.suppressions import Suppression, make, records_of
+from tests.aspects.govern_cases import TODAY
 
 BAD_BUCKET = {"bucket": "b"}  # violates FIN-009 (no force_destroy) only; untaggable checks aside
 

@@ -10,11 +10,18 @@ from pathlib import Path
 
 import jsii
 import pytest
-from conftest import full_synth
-from govern_cases import ALL_TAGS, EXPECTED_SUPPRESSED, EXPECTED_VIOLATIONS, TODAY, function, policy_json
 
 from aspects import GovernancePolicy, govern, suppress
 from aspects.document import evaluate_document
+from tests.aspects.govern_cases import (
+    ALL_TAGS,
+    EXPECTED_SUPPRESSED,
+    EXPECTED_VIOLATIONS,
+    TODAY,
+    full_synth,
+    function,
+    policy_json,
+)
 from tfcdk import App, Aspects, IAspect, TerraformResource, TerraformStack
 
 HERE = Path(__file__).parent
@@ -74,7 +81,7 @@ def test_clean_stack_document_carries_the_suppression_record(clean):
 
 
 def test_untagged_stack_gets_every_policy_tag():
-    from govern_cases import build_untagged
+    from tests.aspects.govern_cases import build_untagged
 
     result = full_synth(*build_untagged(App()))
     assert result.error is None and result.governance.report.findings == ()
@@ -94,7 +101,7 @@ class BreakEverything:
 
 def test_validation_sees_changes_made_by_aspects_that_run_after_tagging():
     stack = TerraformStack(App(), "ordering")
-    from govern_cases import AwsProvider, LogGroup
+    from tests.aspects.govern_cases import AwsProvider, LogGroup
 
     AwsProvider(stack, "aws", region="eu-west-1", default_tags=[{"tags": ALL_TAGS}])
     logs = LogGroup(stack, "logs", name="/app/o", retention_in_days=7)
@@ -193,7 +200,7 @@ class AddManagedByTag:
 
 
 def _ordering_stack(name: str):
-    from govern_cases import SITE_TAGS, AwsProvider, S3Bucket
+    from tests.aspects.govern_cases import SITE_TAGS, AwsProvider, S3Bucket
 
     stack = TerraformStack(App(), name)
     AwsProvider(stack, "aws", region="eu-west-1", default_tags=[{"tags": SITE_TAGS}])  # no ManagedBy

@@ -3,10 +3,9 @@
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root
 
-from govern_cases import build_violations
-
+from tests.aspects.govern_cases import build_violations
 from tfcdk import App
 
 if __name__ == "__main__":

@@ -1,9 +1,8 @@
 """FIN-008: DynamoDB tables have PITR enabled, with a recovery period >= the policy minimum if set."""
 
-from rule_cases import FAIL, NA, OK, UNKNOWN, run
-
 from aspects.policy import GovernancePolicy
 from aspects.rules.dynamodb_pitr import check
+from tests.aspects.rules.rule_cases import FAIL, NA, OK, UNKNOWN, run
 
 
 def test_synth_findings_are_exact(violations):

@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from rule_cases import FAIL, NA, OK, UNKNOWN, run
 
 from aspects.rules.iam_wildcard_actions import check
+from tests.aspects.rules.rule_cases import FAIL, NA, OK, UNKNOWN, run
 
 
 def doc(*statements):

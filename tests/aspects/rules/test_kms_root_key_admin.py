@@ -2,9 +2,8 @@
 
 import json
 
-from rule_cases import FAIL, NA, OK, run
-
 from aspects.rules.kms_root_key_admin import check
+from tests.aspects.rules.rule_cases import FAIL, NA, OK, run
 
 ROOT = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}
 

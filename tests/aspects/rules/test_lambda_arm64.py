@@ -1,8 +1,7 @@
 """FIN-004: Lambda functions declare architectures == ["arm64"]."""
 
-from rule_cases import FAIL, NA, OK, UNKNOWN, run
-
 from aspects.rules.lambda_arm64 import check
+from tests.aspects.rules.rule_cases import FAIL, NA, OK, UNKNOWN, run
 
 
 def test_synth_findings_are_exact(violations):

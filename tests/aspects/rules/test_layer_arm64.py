@@ -1,8 +1,7 @@
 """FIN-005: Lambda layer versions list arm64 in compatible_architectures."""
 
-from rule_cases import FAIL, NA, OK, UNKNOWN, run
-
 from aspects.rules.layer_arm64 import check
+from tests.aspects.rules.rule_cases import FAIL, NA, OK, UNKNOWN, run
 
 
 def test_synth_findings_are_exact(violations):

@@ -1,9 +1,8 @@
 """FIN-006: log groups have a positive retention_in_days from the allowed set."""
 
-from rule_cases import FAIL, NA, OK, UNKNOWN, run
-
 from aspects.policy import GovernancePolicy
 from aspects.rules.log_group_retention import check
+from tests.aspects.rules.rule_cases import FAIL, NA, OK, UNKNOWN, run
 
 
 def test_synth_findings_are_exact(violations):

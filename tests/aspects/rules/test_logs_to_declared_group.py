@@ -1,8 +1,7 @@
 """FIN-007: functions and state machines log to a log group declared in the same stack."""
 
-from rule_cases import FAIL, NA, OK, run
-
 from aspects.rules.logs_to_declared_group import check
+from tests.aspects.rules.rule_cases import FAIL, NA, OK, run
 
 STACK = {
     "resource": {

@@ -1,8 +1,7 @@
 """FIN-009: nothing blocks terraform destroy."""
 
-from rule_cases import FAIL, OK, UNKNOWN, run
-
 from aspects.rules.no_retain import check
+from tests.aspects.rules.rule_cases import FAIL, OK, UNKNOWN, run
 
 
 def test_synth_findings_are_exact(violations):

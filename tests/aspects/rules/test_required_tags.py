@@ -1,8 +1,7 @@
 """FIN-001: effective tags (provider default_tags merged with resource tags) carry every required key."""
 
-from rule_cases import FAIL, NA, OK, TAGS, UNKNOWN, run
-
 from aspects.rules.required_tags import check
+from tests.aspects.rules.rule_cases import FAIL, NA, OK, TAGS, UNKNOWN, run
 
 PROVIDER = {"provider": {"aws": [{"default_tags": [{"tags": TAGS}]}, {"alias": "bare", "region": "us-east-1"}]}}
 
