@@ -126,12 +126,31 @@ def report(label: str, times: dict[bool, list[float]], unit: float, unit_name: s
     )
 
 
+def pipeline_once(governed: bool) -> float:
+    """Build + synth the real pipeline stack in this process; ``govern`` replaced by a no-op when not governed."""
+    import stack.pipeline_stack as pipeline
+    from stack.config import PipelineConfig
+
+    class _Ungoverned:
+        report = None
+
+    pipeline.govern = govern if governed else (lambda *args, **kwargs: _Ungoverned())
+    with tempfile.TemporaryDirectory(prefix="bench-govern-pipeline.") as outdir:
+        started = time.perf_counter()
+        app = App(outdir=outdir)
+        config = PipelineConfig()
+        pipeline.PipelineStack(app, pipeline.stack_id(config), config=config, staging_dir=Path(outdir) / "assets")
+        app.synth()
+        return time.perf_counter() - started
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repetitions", type=int, default=15, help="warm in-process runs per variant")
     parser.add_argument("--cold", type=int, default=5, help="cold end-to-end runs per variant (0: skip)")
     parser.add_argument("--resources-per-kind", type=int, default=8)
     parser.add_argument("--tag-resources", action="store_true", help="default_tags lack ManagedBy")
+    parser.add_argument("--pipeline", type=int, default=9, help="warm runs of the real pipeline stack (0: skip)")
     parser.add_argument("--app", choices=("plain", "governed"), help=argparse.SUPPRESS)
     parser.add_argument("outdir", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -153,6 +172,13 @@ def main(argv: list[str] | None = None) -> int:
             times[governed].append(elapsed)
     print(f"stack: {count} resources; aspect must tag resources: {args.tag_resources}")
     report(f"warm build+synth, {args.repetitions} runs each", times, 1000, "ms")
+    if args.pipeline:
+        pipeline_once(False), pipeline_once(True)  # warm-up: provider modules, asset staging
+        real: dict[bool, list[float]] = {False: [], True: []}
+        for repetition in range(args.pipeline):
+            for governed in (False, True) if repetition % 2 == 0 else (True, False):
+                real[governed].append(pipeline_once(governed))
+        report(f"pipeline stack (stack/, warm build+synth), {args.pipeline} runs each", real, 1000, "ms")
     if args.cold:
         cold: dict[bool, list[float]] = {False: [], True: []}
         for repetition in range(args.cold):
