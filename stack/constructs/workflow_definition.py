@@ -135,7 +135,10 @@ def build_definition(
             )
         ],
         "Catch": [
-            {"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"], "ResultPath": None, "Next": "JobFailed"}
+            # Already FAILED: the first failure sent the alert.
+            {"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"], "ResultPath": None, "Next": "JobFailed"},
+            # Could not record the failure: still alert, with why, rather than fail silently.
+            {"ErrorEquals": ["States.ALL"], "ResultPath": "$.mark_error", "Next": "BuildAlert"},
         ],
         "Next": "BuildAlert",
     }
@@ -162,6 +165,7 @@ def build_definition(
         },
         "ResultPath": None,
         "Retry": [retry.render(("SNS.ThrottledException", "SNS.InternalErrorException", "States.TaskFailed"))],
+        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.alert_error", "Next": "JobFailed"}],
         "Next": "JobFailed",
     }
     states["JobFailed"] = {"Type": "Fail", "Error": "JobFailed", "Cause": "See the job record and the alert"}

@@ -503,10 +503,10 @@ def _reaches_fail(scope: Mapping[str, Any], start: str) -> bool:
 
 
 def task_catches(node: Node, ctx: Context) -> Iterator[Offence]:
-    """Every Task on the main path catches States.ALL into a path that ends in a Fail state."""
+    """Every Task (main and failure path) catches States.ALL into a path that ends in a Fail state."""
     definition = ctx.state_machine_definition(node.value)
     scope = definition["States"]
-    for name in _main_path(definition):
+    for name in scope:
         state = scope.get(name, {})
         if state.get("Type") != "Task":
             continue

@@ -350,7 +350,7 @@ INVARIANTS: tuple[Invariant, ...] = (
     Invariant(
         id="SFN-TASK-CATCH",
         area="Step Functions",
-        description="Every pipeline Task catches every error into the failure path.",
+        description="Every Task, failure path included, catches every error into a path that ends in a Fail state.",
         select=STATE_MACHINES,
         check=task_catches,
         expected="a Catch on States.ALL whose Next leads to a Fail state",
