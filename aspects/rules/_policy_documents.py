@@ -28,6 +28,25 @@ POLICY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "aws_sqs_queue": ("policy",),
     "aws_kms_key": ("policy",),
     "aws_kms_key_policy": ("policy",),
+    # other resource policies that grant actions (names checked against the provider schema)
+    "aws_vpc_endpoint": ("policy",),
+    "aws_ecr_repository_policy": ("policy",),
+    "aws_ecr_registry_policy": ("policy",),
+    "aws_secretsmanager_secret": ("policy",),
+    "aws_secretsmanager_secret_policy": ("policy",),
+    "aws_cloudwatch_log_resource_policy": ("policy_document",),
+    "aws_cloudwatch_event_bus_policy": ("policy",),
+    "aws_api_gateway_rest_api": ("policy",),
+    "aws_api_gateway_rest_api_policy": ("policy",),
+    "aws_opensearch_domain": ("access_policies",),
+    "aws_opensearch_domain_policy": ("access_policies",),
+    "aws_glue_resource_policy": ("policy",),
+    "aws_s3_access_point": ("policy",),
+    "aws_s3control_access_point_policy": ("policy",),
+    "aws_efs_file_system_policy": ("policy",),
+    "aws_backup_vault_policy": ("policy",),
+    "aws_kinesis_resource_policy": ("policy",),
+    "aws_dynamodb_resource_policy": ("policy",),
 }
 KMS_TYPES = frozenset({"aws_kms_key", "aws_kms_key_policy"})
 _DOC_REF = re.compile(r"^data\.aws_iam_policy_document\.(?P<name>[\w-]+)\.(json|minified_json)$")

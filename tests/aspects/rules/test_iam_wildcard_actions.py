@@ -53,6 +53,9 @@ def test_synth_findings_are_exact(violations):
         ("aws_sqs_queue", "policy"),
         ("aws_kms_key", "policy"),
         ("aws_kms_key_policy", "policy"),
+        ("aws_vpc_endpoint", "policy"),
+        ("aws_cloudwatch_log_resource_policy", "policy_document"),
+        ("aws_opensearch_domain", "access_policies"),
     ],
 )
 def test_every_policy_attribute_is_checked(type_, attribute):
@@ -60,6 +63,39 @@ def test_every_policy_attribute_is_checked(type_, attribute):
     assert run(check, type_, {attribute: bad}) == (FAIL, {"s3:Get?bject"}, set())
     good = doc({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"})
     assert run(check, type_, {attribute: good}) == (OK, set(), set())
+
+
+def test_every_policy_location_exists_in_the_provider_schema():
+    """POLICY_ATTRIBUTES names real resource types and attributes (checked against the kept schema excerpt)."""
+    from aspects.data import taggable_resource_types
+    from aspects.rules._policy_documents import POLICY_ATTRIBUTES
+
+    assert all(attributes for attributes in POLICY_ATTRIBUTES.values())
+    assert {"aws_iam_policy", "aws_s3_bucket_policy", "aws_kms_key", "aws_vpc_endpoint"} <= set(POLICY_ATTRIBUTES)
+    # every type except the pure *_policy attachments is a taggable resource of the provider schema
+    assert {t for t in POLICY_ATTRIBUTES if t not in taggable_resource_types()} == {
+        "aws_iam_role_policy",
+        "aws_iam_user_policy",
+        "aws_iam_group_policy",
+        "aws_s3_bucket_policy",
+        "aws_sns_topic_policy",
+        "aws_sqs_queue_policy",
+        "aws_kms_key_policy",
+        "aws_ecr_repository_policy",
+        "aws_ecr_registry_policy",
+        "aws_secretsmanager_secret_policy",
+        "aws_cloudwatch_log_resource_policy",
+        "aws_cloudwatch_event_bus_policy",
+        "aws_api_gateway_rest_api_policy",
+        "aws_opensearch_domain_policy",
+        "aws_glue_resource_policy",
+        "aws_s3_access_point",
+        "aws_s3control_access_point_policy",
+        "aws_efs_file_system_policy",
+        "aws_backup_vault_policy",
+        "aws_kinesis_resource_policy",
+        "aws_dynamodb_resource_policy",
+    }
 
 
 def test_role_inline_policies_are_checked():
