@@ -246,3 +246,23 @@ def test_govern_called_from_inside_an_aspect_still_validates_but_cannot_tag():
     assert {(f.rule_id, f.key) for f in nested.governance.report.errors} == {("FIN-001", "ManagedBy")}
     warnings = [m.data for m in stack.node.metadata if m.type == "@cdktf/warn"]
     assert any("Aspect was added via another Aspect" in w for w in warnings)
+
+
+def test_two_governed_stacks_in_one_app_keep_their_own_policy_and_suppressions():
+    from tests.aspects.govern_cases import SITE_TAGS, AwsProvider, S3Bucket
+
+    app = App()
+    results = {}
+    for name in ("team_a", "team_b"):
+        stack = TerraformStack(app, name)
+        AwsProvider(stack, "aws", region="eu-west-1", default_tags=[{"tags": SITE_TAGS}])
+        bucket = S3Bucket(stack, "bucket")  # no force_destroy: FIN-009
+        if name == "team_a":
+            suppress(bucket, "FIN-009", "holds the audit trail for 7 years")
+        policy = GovernancePolicy.with_tags(ManagedBy=f"cdktf-{name}")
+        results[name] = full_synth(stack, govern(stack, policy, today=TODAY))
+    assert results["team_a"].error is None and results["team_a"].suppressed() == {
+        ("FIN-009", "aws_s3_bucket.bucket", "force_destroy")
+    }
+    assert results["team_b"].findings() == {("FIN-009", "aws_s3_bucket.bucket", "force_destroy", "FAILED")}
+    assert results["team_b"].document["resource"]["aws_s3_bucket"]["bucket"]["tags"] == {"ManagedBy": "cdktf-team_b"}
