@@ -69,6 +69,14 @@ def parser() -> argparse.ArgumentParser:
     live.add_argument("--profile", help="AWS profile (default: the environment's credentials)")
     live.add_argument("--endpoint-url", help="API endpoint (a local emulator); AWS_ENDPOINT_URL works too")
     live.add_argument(
+        "--services",
+        type=_keys,
+        default=(),
+        metavar="LIST",
+        help="comma-separated ARN services to list and compare (ResourceTypeFilters), e.g. s3,lambda; "
+        "default: all. Resources of other services are listed as not verifiable",
+    )
+    live.add_argument(
         "--compare",
         nargs="+",
         type=Path,
@@ -89,10 +97,10 @@ def run(args: argparse.Namespace) -> AuditReport:
 
     stacks = static.load_stacks(args.compare) if args.compare else None
     client = live.make_client(region=args.region, profile=args.profile, endpoint_url=args.endpoint_url)
-    mappings = list(live.get_resources(client))
+    mappings = list(live.get_resources(client, resource_types=args.services))
     report = live.audit(mappings, args.region, requirements, **options)
     if stacks is not None:
-        report.drift, report.unverifiable = drift.compare(stacks, mappings)
+        report.drift, report.unverifiable = drift.compare(stacks, mappings, services=set(args.services))
         report.compared = tuple(s.name for s in stacks)
     return report
 

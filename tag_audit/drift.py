@@ -22,11 +22,12 @@ A deployed resource that matches nothing but carries the stack's scope tags (by 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from aspects.document import StackContext
-from tag_audit.live import arn_parts, tags_of
+from tag_audit.live import _BARE_TYPES, arn_parts, resource_type, tags_of
 from tag_audit.model import DriftItem, Unverifiable
 from tag_audit.static import ExpectedResource, Stack, expected_resources
 
@@ -63,7 +64,28 @@ ARN_BY_NAME_TAG: Mapping[str, str] = {
     "aws_network_acl": "network-acl",
     "aws_flow_log": "vpc-flow-log",
 }
+#: Live ``service:type`` of taggable types with no matching rule (generated ids): a deployed resource
+#: of that type with the stack's scope tags may be one of them, so it is not reported as not-in-stack.
+LIVE_TYPE_WITHOUT_RULE: Mapping[str, str] = {
+    "aws_kms_key": "kms:key",
+    "aws_iam_role": "iam:role",
+    "aws_iam_user": "iam:user",
+    "aws_iam_policy": "iam:policy",
+    "aws_secretsmanager_secret": "secretsmanager:secret",
+    "aws_cloudwatch_log_stream": "logs:log-group",
+}
 DEFAULT_SCOPE_KEYS = ("Project", "Environment")
+
+
+def live_type(type_: str) -> str | None:
+    """The ``service:type`` deployed resources of a Terraform type have in their ARN, when known."""
+    if type_ in ARN_BY_NAME:
+        service, _, pattern = ARN_BY_NAME[type_]
+        head = re.split(r"[/:]", pattern, maxsplit=1)
+        return f"{service}:{head[0]}" if len(head) == 2 else f"{service}:{_BARE_TYPES.get(service, '')}"
+    if type_ in ARN_BY_NAME_TAG:
+        return f"ec2:{ARN_BY_NAME_TAG[type_]}"
+    return LIVE_TYPE_WITHOUT_RULE.get(type_)
 
 
 def identity(expected: ExpectedResource) -> tuple[tuple[str, ...] | None, str]:
@@ -111,7 +133,10 @@ def compare(
     mappings: Sequence[Mapping[str, Any]],
     *,
     scope_keys: Sequence[str] = DEFAULT_SCOPE_KEYS,
+    services: Collection[str] = (),
 ) -> tuple[list[DriftItem], list[Unverifiable]]:
+    """Drift items and what cannot be verified. ``services`` (ARN service names) limits the comparison
+    to what the live listing covered (``--services``); empty: every service."""
     index: dict[tuple[str, ...], Mapping[str, Any]] = {}
     for mapping in mappings:
         for key in _live_keys(mapping):
@@ -120,14 +145,22 @@ def compare(
     unverifiable: list[Unverifiable] = []
     matched: set[str] = set()
     scopes: list[tuple[str, dict[str, str]]] = []
+    unidentified_types: dict[str, set[str]] = {}  # stack -> live types of its unverifiable resources
     for stack in stacks:
         scopes.append((stack.name, scope_tags(stack, scope_keys)))
         for expected in expected_resources(stack):
             if not expected.taggable:
                 continue
+            kind = live_type(expected.resource.type)
+            if services and (kind is None or kind.split(":", 1)[0] not in services):
+                service = kind.split(":", 1)[0] if kind else "unknown service"
+                unverifiable.append(Unverifiable(stack.name, expected.address, f"{service} not audited (--services)"))
+                continue
             key, reason = identity(expected)
             if key is None:
                 unverifiable.append(Unverifiable(stack.name, expected.address, reason))
+                if kind:
+                    unidentified_types.setdefault(stack.name, set()).add(kind)
                 continue
             mapping = index.get(key)
             if mapping is None:
@@ -143,7 +176,12 @@ def compare(
         tags = tags_of(mapping)
         for name, scope in scopes:
             if scope and all(tags.get(k) == v for k, v in scope.items()):
-                drift.append(DriftItem("not-in-stack", name, "", arn))
+                kind = resource_type(arn)
+                if kind in unidentified_types.get(name, set()):
+                    reason = f"deployed with the stack's tags; may be one of its {kind} resources not verifiable live"
+                    unverifiable.append(Unverifiable(name, arn, reason))
+                else:
+                    drift.append(DriftItem("not-in-stack", name, "", arn))
                 break
     return drift, unverifiable
 

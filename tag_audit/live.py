@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from tag_audit.model import COMPLIANT, NON_COMPLIANT, AuditReport, ResourceResult
@@ -76,16 +76,19 @@ def get_resources(
     base_delay: float = 0.5,
     max_delay: float = 20.0,
     sleep: Callable[[float], None] | None = None,
+    resource_types: Sequence[str] = (),
 ) -> Iterator[Mapping[str, Any]]:
     """Every ``ResourceTagMapping`` of the client's region, following ``PaginationToken`` to the end.
 
+    ``resource_types`` become ``ResourceTypeFilters`` (``"s3"``, ``"lambda:function"``); empty: all.
     ``sleep`` waits between throttled attempts (default :func:`time.sleep`; tests pass a recorder).
     """
     sleep = sleep or time.sleep
+    filters = {"ResourceTypeFilters": list(resource_types)} if resource_types else {}
     token = ""
     while True:
         page = _call(
-            lambda token=token: client.get_resources(PaginationToken=token, ResourcesPerPage=page_size),
+            lambda token=token: client.get_resources(PaginationToken=token, ResourcesPerPage=page_size, **filters),
             max_attempts=max_attempts,
             base_delay=base_delay,
             max_delay=max_delay,

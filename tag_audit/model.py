@@ -82,10 +82,11 @@ class DriftItem:
 
 @dataclass(frozen=True)
 class Unverifiable:
-    """A synthesized resource the live comparison cannot identify (reason says why)."""
+    """What the live comparison cannot pair up (reason says why): a synthesized resource it cannot
+    identify, or a deployed one with the stack's tags that may be one of those."""
 
     stack: str
-    address: str
+    address: str  # synthesized address, or the deployed ARN
     reason: str
 
 

@@ -89,7 +89,7 @@ def _sections(report: AuditReport) -> list[tuple[str, list[str], list[list[str]]
         sections.append(
             (
                 f"Not verifiable live ({len(report.unverifiable)}, listed apart)",
-                ["STACK", "ADDRESS", "REASON"],
+                ["STACK", "RESOURCE", "REASON"],
                 [[u.stack, u.address, u.reason] for u in report.unverifiable],
             )
         )

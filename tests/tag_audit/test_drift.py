@@ -57,6 +57,8 @@ def _deploy() -> None:
     ec2 = boto3.client("ec2", region_name=REGION)
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     ec2.create_tags(Resources=[vpc], Tags=tag_list({**DEFAULTS, "Name": "vpc-drift-dev"}))
+    kms = boto3.client("kms", region_name=REGION)  # aws_kms_key.key: generated id, cannot be matched
+    kms.create_key(Description="k", Tags=[{"TagKey": k, "TagValue": v} for k, v in DEFAULTS.items()])
     # aws_sns_topic.alerts is not deployed
 
 
@@ -75,11 +77,37 @@ def test_drift_kinds_and_matching(aws, stack):
         ),
         DriftItem("tag-differs", "drift-dev", "aws_sqs_queue.dlq", arn["drift-dlq-dev"], "Tier", "gold", None),
     ]
+    key_arn = next(m["ResourceARN"] for m in mappings if ":kms:" in m["ResourceARN"])
     assert unverifiable == [
         Unverifiable("drift-dev", "aws_subnet.sub", "generated id and no literal Name tag"),
         Unverifiable("drift-dev", "aws_kms_key.key", "generated id or not listed by the Resource Groups Tagging API"),
         Unverifiable("drift-dev", "aws_lambda_function.fn", "function_name is an expression"),
+        # the deployed key carries the stack's tags: maybe aws_kms_key.key, so not "not-in-stack"
+        Unverifiable(
+            "drift-dev",
+            key_arn,
+            "deployed with the stack's tags; may be one of its kms:key resources not verifiable live",
+        ),
     ]
+
+
+def test_services_limit_listing_and_comparison(aws, stack):
+    _deploy()
+    mappings = list(live.get_resources(live.make_client(region=REGION), resource_types=["s3", "sqs"]))
+    assert sorted(live.resource_type(m["ResourceARN"]) for m in mappings) == ["s3:bucket"] + ["sqs:queue"] * 3
+    items, unverifiable = drift.compare([stack], mappings, services={"s3", "sqs"})
+    assert {(d.kind, d.address or d.arn.rsplit(":", 1)[-1]) for d in items} == {
+        ("tag-differs", "aws_sqs_queue.dlq"),
+        ("not-in-stack", "drift-orphan-dev"),
+    }
+    assert {u.address: u.reason for u in unverifiable} == {
+        "aws_sns_topic.alerts": "sns not audited (--services)",
+        "aws_dynamodb_table.meta": "dynamodb not audited (--services)",
+        "aws_vpc.vpc": "ec2 not audited (--services)",
+        "aws_subnet.sub": "ec2 not audited (--services)",
+        "aws_kms_key.key": "kms not audited (--services)",
+        "aws_lambda_function.fn": "lambda not audited (--services)",
+    }
 
 
 def test_no_drift_when_everything_matches(aws, stack):
@@ -109,3 +137,20 @@ def test_identity_rules(type_, config, key):
     resource = Resource.from_config(type_, "x", config)
     expected = static.ExpectedResource("s", resource, True, config.get("tags", {}), False)
     assert drift.identity(expected) == (key, "")
+
+
+@pytest.mark.parametrize(
+    ("type_", "kind"),
+    [
+        ("aws_s3_bucket", "s3:bucket"),
+        ("aws_sqs_queue", "sqs:queue"),
+        ("aws_lambda_function", "lambda:function"),
+        ("aws_cloudwatch_log_group", "logs:log-group"),
+        ("aws_vpc", "ec2:vpc"),
+        ("aws_kms_key", "kms:key"),
+        ("aws_iam_role", "iam:role"),
+        ("aws_s3_bucket_policy", None),
+    ],
+)
+def test_live_type_of_terraform_types(type_, kind):
+    assert drift.live_type(type_) == kind
