@@ -27,7 +27,11 @@ def _patch(module, name: str, why: str):  # type: ignore[no-untyped-def]
     original = getattr(module, name)
 
     def install(wrapper):  # type: ignore[no-untyped-def]
-        setattr(module, name, functools.wraps(original)(functools.partial(wrapper, original)))
+        @functools.wraps(original)
+        def replacement(*args, **kwargs):  # type: ignore[no-untyped-def]
+            return wrapper(original, *args, **kwargs)  # a plain function: also binds as a method
+
+        setattr(module, name, replacement)
         PATCHES.append(f"{module.__name__.rsplit('.', 1)[-1]}.{name}: {why}")
         return wrapper
 
@@ -267,8 +271,98 @@ def patch_stepfunctions() -> None:
         return response
 
 
+# --------------------------------------------------------------------------- S3 -> EventBridge
+
+_S3_VERSION = __import__("contextvars").ContextVar("s3_event_version_id", default=None)
+
+
+def patch_s3_eventbridge() -> None:
+    import inspect
+    import json
+
+    from ministack.services import eventbridge, s3
+
+    signature = inspect.signature(s3._fire_s3_event)
+
+    @_patch(s3, "_fire_s3_event", "(with the next one) EventBridge's 'Object Created' detail had no object.version-id")
+    def _fire_s3_event(original, *args, **kwargs):  # type: ignore[no-untyped-def]
+        version_id = signature.bind_partial(*args, **kwargs).arguments.get("version_id")
+        token = _S3_VERSION.set(version_id)
+        try:
+            return original(*args, **kwargs)
+        finally:
+            _S3_VERSION.reset(token)
+
+    @_patch(
+        eventbridge,
+        "_dispatch_event",
+        "adds detail.object.version-id to S3 events of a versioned bucket, as AWS does (the state "
+        "machine derives the job id from it)",
+    )
+    def _dispatch_event(original, event, *args, **kwargs):  # type: ignore[no-untyped-def]
+        version_id = _S3_VERSION.get()
+        if version_id and event.get("Source") == "aws.s3":
+            detail = json.loads(event.get("Detail") or "{}")
+            detail.setdefault("object", {}).setdefault("version-id", version_id)
+            event = {**event, "Detail": json.dumps(detail)}
+        return original(event, *args, **kwargs)
+
+
+# --------------------------------------------------------------------------- Lambda errors
+
+_LAST_ERROR_TYPE = __import__("threading").local()
+_WORKER_ERROR = (
+    """_real_stdout.write(json.dumps({"status": "error", "error": str(e), "trace": traceback.format_exc()})"""
+    """ + "\\n")"""
+)
+_WORKER_ERROR_TYPED = (
+    """_real_stdout.write(json.dumps({"status": "error", "error": str(e), "errorType": type(e).__name__, """
+    """"trace": traceback.format_exc()}) + "\\n")"""
+)
+
+
+def patch_lambda_error_type() -> None:
+    from ministack.core import lambda_runtime
+    from ministack.services import lambda_svc
+
+    script = lambda_runtime._PYTHON_WORKER_SCRIPT
+    if script.count(_WORKER_ERROR) != 1:
+        raise RuntimeError("MiniStack's Python worker changed: review the errorType patch")
+    lambda_runtime._PYTHON_WORKER_SCRIPT = script.replace(_WORKER_ERROR, _WORKER_ERROR_TYPED)
+    PATCHES.append("lambda_runtime._PYTHON_WORKER_SCRIPT: the worker reported a handler exception without its class")
+
+    @_patch(lambda_runtime.Worker, "invoke", "(with the next one) carries the exception class out of the worker")
+    def invoke(original, self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        result = original(self, *args, **kwargs)
+        _LAST_ERROR_TYPE.value = result.get("errorType") if isinstance(result, dict) else None
+        return result
+
+    @_patch(
+        lambda_svc,
+        "_execute_function_warm",
+        "a handler exception's errorType was always Runtime.HandlerError; AWS reports the exception "
+        "class name, which Step Functions Retry/Catch ErrorEquals match (e.g. TransientError)",
+    )
+    def _execute_function_warm(original, func, event, request_id):  # type: ignore[no-untyped-def]
+        _LAST_ERROR_TYPE.value = None
+        result = original(func, event, request_id)
+        error_type = getattr(_LAST_ERROR_TYPE, "value", None)
+        body = result.get("body") if isinstance(result, dict) else None
+        handler_error = isinstance(body, dict) and body.get("errorType") == "Runtime.HandlerError"
+        if result.get("error") and handler_error and error_type:
+            body["errorType"] = error_type
+        return result
+
+
 def main() -> None:
-    for install in (patch_cloudwatch, patch_dynamodb, patch_ec2, patch_stepfunctions):
+    for install in (
+        patch_cloudwatch,
+        patch_dynamodb,
+        patch_ec2,
+        patch_stepfunctions,
+        patch_s3_eventbridge,
+        patch_lambda_error_type,
+    ):
         install()
     for line in PATCHES:
         print(f"harness patch: {line}", file=sys.stderr, flush=True)
