@@ -9,10 +9,12 @@ PY := .venv/bin/python
 OUTDIR ?= cdktf.out
 CHECKOV_VENV := .venv-checkov
 CHECKOV_LOCK := tools/checkov/requirements.txt
+EMULATOR_VENV := .venv-emulator
+EMULATOR_LOCK := tools/emulator/requirements.txt
 # make policy POLICY_DIRS="path/to/cdktf.out other/cdktf.out" scans those instead of synthesizing ours
 POLICY_DIRS ?=
 
-.PHONY: help setup synth validate demo test lint typecheck bench clean checkov-env policy
+.PHONY: help setup synth validate demo test lint typecheck bench clean checkov-env policy emulator-env local-deploy e2e
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +48,20 @@ checkov-env: $(CHECKOV_VENV)/.installed ## install checkov in its own environmen
 
 policy: setup checkov-env $(if $(POLICY_DIRS),,synth) ## synth, then the checkov gate (CKV_FIN_* + built-in), offline; reports/
 	$(PY) -m policies.gate $(or $(POLICY_DIRS),$(OUTDIR)) --reports reports
+
+$(EMULATOR_VENV)/.installed: $(EMULATOR_LOCK) | $(UV)
+	rm -rf $(EMULATOR_VENV)
+	$(UV) venv --quiet --python 3.11 $(EMULATOR_VENV)
+	VIRTUAL_ENV=$(EMULATOR_VENV) UV_LINK_MODE=copy $(UV) pip install --quiet --require-hashes --compile-bytecode -r $(EMULATOR_LOCK)
+	touch $@
+
+emulator-env: $(EMULATOR_VENV)/.installed ## install the local AWS emulator (MiniStack + the handlers' boto3) in .venv-emulator
+
+local-deploy: synth emulator-env ## MiniStack on 127.0.0.1: apply, no-drift plan, run a file end to end, destroy (KEEP=1 keeps it up)
+	$(PY) -m deploy.demo --outdir $(OUTDIR) $(if $(KEEP),--keep,)
+
+e2e: synth emulator-env ## end-to-end scenarios against one MiniStack deployment (tests/e2e, marker e2e)
+	CDKTF_OUTDIR=$(OUTDIR) $(PY) -m pytest -m e2e tests/e2e
 
 test: setup ## run the whole test suite
 	$(PY) -m pytest
