@@ -135,6 +135,20 @@ def resolve(record: dict[str, Any], documents: _Documents) -> tuple[str, str]:
     return address, path or "?"
 
 
+def _shown(record: dict[str, Any]) -> str:
+    """The scanned file, relative to the working directory when below it (checkov's is per -d root)."""
+    path = Path(str(record.get("file_abs_path") or record.get("file_path", "")))
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _first_line(shown: str) -> int:
+    start = shown.rsplit(":", 1)[-1].split("-")[0]
+    return int(start) if start.isdigit() else 0
+
+
 def summarize(raw: Any) -> tuple[dict[str, int], list[Failure]]:
     totals = {"passed": 0, "failed": 0, "skipped": 0, "parsing_errors": 0}
     failures: list[Failure] = []
@@ -151,10 +165,11 @@ def summarize(raw: Any) -> tuple[dict[str, int], list[Failure]]:
                     record.get("check_name", ""),
                     address,
                     path,
-                    f"{record.get('file_path', '')}:{'-'.join(map(str, record.get('file_line_range', [])))}",
+                    f"{_shown(record)}:{'-'.join(map(str, record.get('file_line_range', [])))}",
                     tuple(record.get("details") or ()),
                 )
             )
+    failures.sort(key=lambda f: (f.file.rsplit(":", 1)[0], _first_line(f.file), f.address, f.check_id))
     return totals, failures
 
 
