@@ -17,8 +17,12 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .pipeline_stack import PipelineStack
 
 from .config import DEFAULT_REGION, DEFAULT_SUFFIX, ConfigError, PipelineConfig, StateBackend
 
@@ -43,9 +47,11 @@ def config_from_env(env: Mapping[str, str]) -> PipelineConfig:
     )
 
 
-def synth(config: PipelineConfig, outdir: Path) -> tuple[Path, str]:
+def synth(
+    config: PipelineConfig, outdir: Path, customize: Callable[[PipelineStack], None] | None = None
+) -> tuple[Path, str]:
     """Synthesize the stack (fails on governance violations); returns its ``cdk.tf.json`` and a
-    one-line governance summary."""
+    one-line governance summary. ``customize`` may change the stack before synth (examples, tests)."""
     from tfcdk import App
 
     from .pipeline_stack import PipelineStack, stack_id
@@ -53,6 +59,8 @@ def synth(config: PipelineConfig, outdir: Path) -> tuple[Path, str]:
     app = App(outdir=str(outdir))
     # Lambda code is staged inside the output directory, so concurrent synths never share files.
     stack = PipelineStack(app, stack_id(config), config=config, staging_dir=outdir / ".staging")
+    if customize is not None:
+        customize(stack)
     app.synth()
     report = stack.governance.report
     summary = "governance: not evaluated"
@@ -85,7 +93,7 @@ def annotation_errors(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip().startswith("[")]
 
 
-def main() -> int:
+def main(customize: Callable[[PipelineStack], None] | None = None) -> int:
     started = time.perf_counter()
     try:
         config = config_from_env(os.environ)
@@ -94,7 +102,7 @@ def main() -> int:
         return 2
     outdir = Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
     try:
-        path, governance = synth(config, outdir)
+        path, governance = synth(config, outdir, customize)
     except Exception as error:  # jsii wraps the synth errors in JavaScriptError/RuntimeError
         violations = annotation_errors(str(error))
         if not violations:
