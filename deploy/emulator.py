@@ -107,6 +107,13 @@ class MiniStack:
     def client_env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
         return client_env(self.endpoint, self.region, base)
 
+    def inject_faults(self, function_name: str, *, count: int, error: str = "TransientError") -> None:
+        """The next ``count`` invocations of ``function_name`` fail with ``error`` (see ministack_launch)."""
+        path = self.workdir / "faults.json"
+        faults = json.loads(path.read_text()) if path.exists() else {}
+        faults[function_name] = {"count": count, "error": error}
+        path.write_text(json.dumps(faults))
+
     def terraform_env(self) -> dict[str, str | None]:
         return aws_overrides(self.endpoint, self.region)
 
@@ -160,6 +167,8 @@ def server_env(*, port: int, workdir: Path, region: str, base: Mapping[str, str]
             "LAMBDA_EXECUTOR": "local",  # no Docker engine here: handlers run as subprocesses
             "LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
+            # Read by the launcher's test-only fault injector; the file exists only when a test writes it.
+            "HARNESS_FAULTS_FILE": str(workdir / "faults.json"),
         }
     )
     return env

@@ -354,6 +354,54 @@ def patch_lambda_error_type() -> None:
         return result
 
 
+# --------------------------------------------------------------------------- fault injection (tests only)
+
+_FAULTS_LOCK = __import__("threading").Lock()
+
+
+def take_fault(path: str, function_name: str) -> str | None:
+    """Consume one injected fault for ``function_name`` from the JSON file ``path``; returns its errorType.
+
+    File shape: ``{"<function name>": {"count": 2, "error": "TransientError"}}``.
+    """
+    import json
+    import os
+
+    with _FAULTS_LOCK:
+        if not os.path.exists(path):
+            return None
+        with open(path) as handle:
+            faults = json.load(handle)
+        fault = faults.get(function_name)
+        if not fault or int(fault.get("count", 0)) <= 0:
+            return None
+        fault["count"] = int(fault["count"]) - 1
+        with open(path, "w") as handle:
+            json.dump(faults, handle)
+        return str(fault.get("error", "TransientError"))
+
+
+def patch_fault_injection() -> None:
+    """Only with ``HARNESS_FAULTS_FILE`` set (the e2e tests): fail the next N invocations of a function
+    with a given errorType before running the real handler, to exercise the state machine's Retry."""
+    import os
+
+    from ministack.services import lambda_svc
+
+    path = os.environ.get("HARNESS_FAULTS_FILE")
+    if not path:
+        return
+
+    @_patch(lambda_svc, "_execute_function_warm", f"fault injection from {path} (e2e tests only)")
+    def _execute_function_warm(original, func, event, request_id):  # type: ignore[no-untyped-def]
+        name = (func.get("config") or func).get("FunctionName", "")
+        error = take_fault(path, name)
+        if error is not None:
+            message = f"injected {error} (harness fault injection)"
+            return {"body": {"errorMessage": message, "errorType": error}, "error": True, "log": message}
+        return original(func, event, request_id)
+
+
 def main() -> None:
     for install in (
         patch_cloudwatch,
@@ -362,6 +410,7 @@ def main() -> None:
         patch_stepfunctions,
         patch_s3_eventbridge,
         patch_lambda_error_type,
+        patch_fault_injection,
     ):
         install()
     for line in PATCHES:

@@ -1,0 +1,66 @@
+"""One MiniStack + one ``terraform apply`` of the real synthesized stack per session.
+
+End-to-end tests run only when selected (``make e2e`` = ``pytest -m e2e tests/e2e``): they need
+``.venv-emulator`` (``make emulator-env``) and take minutes, so the default ``make test`` run
+reports them as skipped instead of deploying.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from deploy import emulator as emu
+from deploy.local import deployed
+from deploy.pipeline import AlertInbox, Exports, Pipeline
+
+REGION = "us-east-2"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if "e2e" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="end-to-end: run with `make e2e` (pytest -m e2e tests/e2e)")
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[emu.MiniStack]:
+    if not (emu.DEFAULT_VENV / "bin" / "python").exists():
+        pytest.fail("no .venv-emulator: run `make emulator-env` first")
+    workdir = tmp_path_factory.mktemp("ministack")
+    with emu.running(region=REGION, workdir=workdir) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def pipeline(emulator: emu.MiniStack, dev_stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:  # type: ignore[no-untyped-def]
+    workdir = tmp_path_factory.mktemp("terraform")
+    with deployed(emulator, dev_stack.stack_dir, workdir) as deployment:  # raises DriftError on a non-empty plan
+        print(f"\napply {deployment.timings['apply']:.1f}s, plan {deployment.timings['plan']:.1f}s")
+        yield Pipeline(emulator, Exports.read(emulator, dev_stack.suffix))
+        left = deployment.managed_resources()
+    assert left, "sanity: the state listed resources before destroy"
+    assert deployment.managed_resources() == [], "terraform destroy left resources in the state"
+
+
+@pytest.fixture
+def inbox(pipeline: Pipeline) -> Iterator[AlertInbox]:
+    box = AlertInbox(pipeline.emulator, pipeline.exports.alert_topic_arn, name=f"e2e-inbox-{id(pipeline) % 10000}")
+    try:
+        box.drain(wait_seconds=0)
+        yield box
+    finally:
+        box.close()
+
+
+@pytest.fixture(scope="session")
+def datagen() -> Path:
+    path = Path(__file__).resolve().parents[2] / "tools" / "datagen.py"
+    assert path.is_file() and shutil.which("python3")
+    return path
