@@ -1,6 +1,6 @@
 """Regenerate the sample reports in ``docs/tag-audit.md`` from real runs.
 
-    .venv/bin/python -m tests.tag_audit.docs --write
+    .venv/bin/python -m tests.tag_audit.docs --write [--emulator]
 
 The pipeline samples come from a fresh synth of the real app (``python -m stack.app`` into a
 temporary directory); the failing samples from ``tests/tag_audit/fixtures/gaps``. Each sample sits
@@ -59,6 +59,36 @@ def pipeline_samples() -> dict[str, str]:
     }
 
 
+def emulator_samples() -> dict[str, str]:
+    """Deploy the real stack to MiniStack (about 2 minutes) and audit it live (``--emulator``)."""
+    import os
+    import subprocess
+
+    from deploy import emulator, local
+
+    with tempfile.TemporaryDirectory() as tmp:
+        stack = synthesize(Path(tmp) / "cdktf.out")
+        with (
+            emulator.running(region="us-east-2", workdir=Path(tmp) / "ministack") as ministack,
+            local.deployed(ministack, stack.stack_dir, Path(tmp) / "tf", check_drift=False),
+        ):
+            services = "s3,lambda,sqs,sns,dynamodb,events,kms"
+            args = ["live", "--region", "us-east-2", "--compare", str(stack.outdir), "--services", services]
+            script = Path(sys.executable).with_name("tag-audit")
+            result = subprocess.run(
+                [str(script), *args, "--min-coverage", "100"],
+                env={**ministack.client_env(), "PATH": os.environ.get("PATH", "")},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+    command = (
+        "tag-audit live --region us-east-2 --endpoint-url http://127.0.0.1:<port> --compare cdktf.out "
+        "--services s3,lambda,sqs,sns,dynamodb,events,kms --min-coverage 100"
+    )
+    return {"emulator-table": fence(command, result.returncode, result.stdout + result.stderr)}
+
+
 def update(text: str, samples: dict[str, str]) -> str:
     def replace(match: re.Match[str]) -> str:
         body = samples.get(match.group("name"), match.group("body"))
@@ -73,6 +103,8 @@ def blocks(text: str) -> dict[str, str]:
 
 def main(argv: list[str]) -> int:
     producers: list[Callable[[], dict[str, str]]] = [gaps_samples, pipeline_samples]
+    if "--emulator" in argv:
+        producers.append(emulator_samples)
     samples = {k: v for produce in producers for k, v in produce().items()}
     text = update(DOC.read_text(), samples)
     if "--write" in argv:
