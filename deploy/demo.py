@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import emulator as emu
 from .local import DriftError, deployed
-from .pipeline import AlertInbox, Exports, Pipeline, RunResult, progress_printer
+from .pipeline import AlertInbox, Exports, Pipeline, RunResult, jsonable, progress_printer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,7 +70,8 @@ def print_run(result: RunResult, generated: dict[str, int] | None = None) -> Non
     if result.error:
         print(f"  error      {result.error['error']}: {result.error['cause'][:300]}")
     _section("DynamoDB job record (pk JOB#<job_id>, sk JOB)")
-    print(json.dumps(result.job_item, indent=2, sort_keys=True, default=str) if result.job_item else "  (none)")
+    record = jsonable(result.job_item)
+    print(json.dumps(record, indent=2, sort_keys=True, default=str) if record else "  (none)")
     _section(f"SNS alerts: {len(result.alerts)}")
     for alert in result.alerts:
         print(f"  subject: {alert.get('Subject')}")

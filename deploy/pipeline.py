@@ -127,10 +127,25 @@ class RunResult:
 
 
 def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    """A DynamoDB item as plain Python (numbers stay ``Decimal``; see :func:`jsonable` for printing)."""
     from boto3.dynamodb.types import TypeDeserializer
 
     deserializer = TypeDeserializer()
     return {k: deserializer.deserialize(v) for k, v in sorted(item.items())}
+
+
+def jsonable(value: Any) -> Any:
+    """Decimals as int/float, sets as sorted lists: for ``json.dumps`` of a job record."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [jsonable(v) for v in value]
+        return sorted(items) if isinstance(value, set | frozenset) else items
+    return value
 
 
 class Pipeline:
