@@ -156,19 +156,19 @@ def compare(
                 service = kind.split(":", 1)[0] if kind else "unknown service"
                 unverifiable.append(Unverifiable(stack.name, expected.address, f"{service} not audited (--services)"))
                 continue
-            key, reason = identity(expected)
-            if key is None:
+            wanted, reason = identity(expected)
+            if wanted is None:
                 unverifiable.append(Unverifiable(stack.name, expected.address, reason))
                 if kind:
                     unidentified_types.setdefault(stack.name, set()).add(kind)
                 continue
-            mapping = index.get(key)
-            if mapping is None:
+            found = index.get(wanted)
+            if found is None:
                 drift.append(DriftItem("missing-resource", stack.name, expected.address, ""))
                 continue
-            arn = mapping["ResourceARN"]
+            arn = found["ResourceARN"]
             matched.add(arn)
-            drift += _tag_drift(stack.name, expected, arn, tags_of(mapping))
+            drift += _tag_drift(stack.name, expected, arn, tags_of(found))
     for mapping in mappings:
         arn = mapping["ResourceARN"]
         if arn in matched:

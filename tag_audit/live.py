@@ -11,6 +11,7 @@ are explicit and tested. Every AWS failure becomes :class:`LiveError` with a one
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import time
@@ -88,7 +89,7 @@ def get_resources(
     token = ""
     while True:
         page = _call(
-            lambda token=token: client.get_resources(PaginationToken=token, ResourcesPerPage=page_size, **filters),
+            functools.partial(client.get_resources, PaginationToken=token, ResourcesPerPage=page_size, **filters),
             max_attempts=max_attempts,
             base_delay=base_delay,
             max_delay=max_delay,
