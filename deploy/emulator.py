@@ -100,7 +100,8 @@ class MiniStack:
     def health(self) -> dict[str, object] | None:
         try:
             with urllib.request.urlopen(f"{self.endpoint}/_ministack/health", timeout=2) as response:
-                return json.loads(response.read())  # type: ignore[no-any-return]
+                document: dict[str, object] = json.loads(response.read())
+                return document
         except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
             return None
 

@@ -348,8 +348,8 @@ def patch_lambda_error_type() -> None:
         result = original(func, event, request_id)
         error_type = getattr(_LAST_ERROR_TYPE, "value", None)
         body = result.get("body") if isinstance(result, dict) else None
-        handler_error = isinstance(body, dict) and body.get("errorType") == "Runtime.HandlerError"
-        if result.get("error") and handler_error and error_type:
+        generic = isinstance(body, dict) and body.get("errorType") == "Runtime.HandlerError"
+        if isinstance(body, dict) and generic and result.get("error") and error_type:
             body["errorType"] = error_type
         return result
 

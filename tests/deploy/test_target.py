@@ -1,0 +1,47 @@
+"""Unit tests (no network) for the emulator override and the deployable copy."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from deploy import target
+
+
+def test_every_resource_type_of_the_real_stack_has_an_endpoint(dev_stack) -> None:  # type: ignore[no-untyped-def]
+    needed = target.services_in(dev_stack.document)
+    assert needed <= set(target.SERVICES), sorted(needed - set(target.SERVICES))
+    assert "sts" in needed  # data.aws_caller_identity
+
+
+def test_unknown_resource_type_is_reported() -> None:
+    assert target.services_in({"resource": {"aws_glue_job": {}}}) == {"unknown:aws_glue_job"}
+
+
+def test_override_points_every_service_at_the_emulator() -> None:
+    provider = target.override_document("http://127.0.0.1:4599")["provider"]["aws"][0]
+    assert provider["endpoints"] == [dict.fromkeys(target.SERVICES, "http://127.0.0.1:4599")]
+    for flag in ("skip_credentials_validation", "skip_requesting_account_id", "skip_metadata_api_check",
+                 "s3_use_path_style"):  # fmt: skip
+        assert provider[flag] is True
+    assert provider["max_retries"] >= 3
+    assert "region" not in provider and "default_tags" not in provider  # merged from the stack, not replaced
+
+
+def test_prepare_copies_and_leaves_the_synthesized_stack_untouched(dev_stack, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    before = sorted(p.name for p in dev_stack.stack_dir.iterdir())
+    original = (dev_stack.stack_dir / "cdk.tf.json").read_bytes()
+    copy = target.prepare(dev_stack.stack_dir, tmp_path, "http://127.0.0.1:4599")
+    assert (copy / "cdk.tf.json").read_bytes() == original
+    assert (copy / "assets").is_dir()
+    override = json.loads((copy / target.OVERRIDE_FILE).read_text())
+    assert override["provider"]["aws"][0]["endpoints"][0]["s3"] == "http://127.0.0.1:4599"
+    assert sorted(p.name for p in dev_stack.stack_dir.iterdir()) == before
+    assert target.OVERRIDE_FILE not in before
+
+
+def test_prepare_refuses_a_missing_stack(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="make synth"):
+        target.prepare(tmp_path / "nope", tmp_path / "out", "http://127.0.0.1:1")
