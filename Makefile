@@ -63,7 +63,7 @@ local-deploy: synth emulator-env ## MiniStack on 127.0.0.1: apply, no-drift plan
 e2e: synth emulator-env ## end-to-end scenarios against one MiniStack deployment (tests/e2e, marker e2e)
 	CDKTF_OUTDIR=$(OUTDIR) $(PY) -m pytest -m e2e tests/e2e
 
-test: setup ## run the whole test suite
+test: setup checkov-env ## run the whole test suite (tests/policies run checkov from .venv-checkov)
 	$(PY) -m pytest
 
 lint: setup ## ruff (lint rules in pyproject.toml)
