@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +130,28 @@ def test_failures_resolve_checkovs_resource_ids_to_addresses():
     expected = ("aws_lambda_function.fn_x86_fail", "FinLambdaArm64/fn_x86_fail")
     assert gate.resolve(python_check, documents) == expected
     assert gate.resolve(graph_check, documents) == expected
+
+
+@pytest.mark.checkov
+def test_each_of_the_six_rules_fails_the_gate_on_the_violating_pipeline(tmp_path):
+    """examples/violating_pipeline (one escape-hatch violation per rule), written with the annotations override."""
+    require_checkov()
+    outdir = tmp_path / "cdktf.out"
+    env = {**os.environ, "CDKTF_OUTDIR": str(outdir), "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS": "1"}
+    synth = subprocess.run(
+        [sys.executable, "-m", "examples.violating_pipeline"], cwd=gate.REPO_ROOT, env=env, capture_output=True,
+        text=True, check=False,
+    )  # fmt: skip
+    assert synth.returncode == 0, synth.stderr
+    result = run_gate(str(outdir), "--reports", str(tmp_path / "reports"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    failed = set(re.findall(r"^FAILED (CKV_FIN_\d+) (\S+) \[(\S+)\]", result.stdout, re.MULTILINE))
+    DOC = "aws_iam_policy_document"
+    assert failed == {
+        ("CKV_FIN_1", "aws_lambda_function.ingest_fn_function_ED80B4EE", "pipeline-dev/ingest_fn/function"),
+        ("CKV_FIN_2", f"data.{DOC}.ingest_fn_permissions_B263F8F8", "pipeline-dev/ingest_fn/permissions"),
+        ("CKV_FIN_4", "aws_lambda_function.load_fn_function_36C75007", "pipeline-dev/load_fn/function"),
+        ("CKV_FIN_6", "aws_cloudwatch_log_group.workflow_logs_9A6C825C", "pipeline-dev/workflow/logs"),
+        ("CKV_FIN_8", "aws_dynamodb_table.metadata_table_7A79CBA2", "pipeline-dev/metadata/table"),
+        ("CKV_FIN_9", "aws_s3_bucket.data_bucket_51E298BF", "pipeline-dev/data_bucket/bucket"),
+    }
