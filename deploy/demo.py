@@ -139,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  explore:  AWS_ENDPOINT_URL={server.endpoint} AWS_ACCESS_KEY_ID=test "
                   f"AWS_SECRET_ACCESS_KEY=test AWS_REGION={args.region} aws s3 ls")  # fmt: skip
             print(f"  terraform state: {workdir / 'terraform' / stack.name}")
+            print(f"  destroy:  terraform -chdir={workdir / 'terraform' / stack.name} destroy -auto-approve")
             print(f"  stop:     kill -TERM -{server.process.pid}")  # type: ignore[union-attr]
         else:
             emu.stop(server)
