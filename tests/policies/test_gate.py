@@ -121,6 +121,10 @@ def test_several_stacks_fail_naming_check_address_and_construct_path(violating_r
     assert {r["ruleId"] for r in sarif["runs"][0]["results"]} >= {"CKV_FIN_1", "CKV_FIN_4", "CKV_FIN_8"}
     junit = (reports / "results_junitxml.xml").read_text()
     assert "legacy x86 binaries until the Q3 port (expires 2099-12-31)" in junit  # a suppressed result's reason
+    assert (  # and the gate lists suppressed results with their reason
+        "SKIPPED CKV_FIN_4 resource.legacy_fn_inherited_skip_7866E74C: legacy x86 binaries until the Q3 port "
+        "(expires 2099-12-31)" in result.stdout
+    )
 
 
 def fake_checkov(tmp_path: Path, *, stderr: str, failed: list[dict] | None = None) -> Path:
