@@ -14,7 +14,7 @@ EMULATOR_LOCK := tools/emulator/requirements.txt
 # make policy POLICY_DIRS="path/to/cdktf.out other/cdktf.out" scans those instead of synthesizing ours
 POLICY_DIRS ?=
 
-.PHONY: help setup synth validate demo test lint typecheck bench clean checkov-env policy emulator-env local-deploy e2e
+.PHONY: help setup synth validate demo test lint typecheck bench clean checkov-env policy emulator-env local-deploy e2e tag-audit
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ local-deploy: synth emulator-env ## MiniStack on 127.0.0.1: apply, no-drift plan
 
 e2e: synth emulator-env ## end-to-end scenarios against one MiniStack deployment (tests/e2e, marker e2e)
 	CDKTF_OUTDIR=$(OUTDIR) $(PY) -m pytest -m e2e tests/e2e
+
+tag-audit: synth ## FinOps tag coverage of the synthesized stacks (docs/tag-audit.md); fails below 100%
+	$(PY) -m tag_audit.cli static $(OUTDIR) --min-coverage 100
 
 test: setup checkov-env ## run the whole test suite (tests/policies run checkov from .venv-checkov)
 	$(PY) -m pytest
