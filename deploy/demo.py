@@ -85,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--environment", default=os.environ.get("ENVIRONMENT_SUFFIX", "dev"))
     parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-2"))
     parser.add_argument("--workdir", type=Path, default=None, help="default: a new directory under .gen/local-deploy")
+    parser.add_argument(
+        "--iam",
+        action="store_true",
+        help="HTTPS + IAM enforcement (MiniStack USE_SSL=1 AUTH=true): the roles' policies must suffice",
+    )
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--bad-ratio", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=7)
@@ -99,11 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     base.mkdir(parents=True, exist_ok=True)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=base))
     ok = True
-    server = emu.start(region=args.region, workdir=workdir / "emulator")
+    server = emu.start(region=args.region, workdir=workdir / "emulator", secure=args.iam)
     try:
         healthy = emu.wait_healthy(server)
         print(f"emulator   MiniStack on {server.endpoint} (pid {server.process.pid}), healthy after {healthy:.1f}s")  # type: ignore[union-attr]
         print(f"           log {server.log_path}")
+        if args.iam:
+            print(f"           HTTPS (certificate {server.ca_bundle}) and IAM enforcement (AUTH=true)")
         with deployed(server, stack, workdir / "terraform", keep=args.keep) as deployment:
             t = deployment.timings
             print(f"terraform  init {t['init']:.1f}s, apply {t['apply']:.1f}s ({deployment.resources} resources), "

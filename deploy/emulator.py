@@ -89,24 +89,41 @@ class MiniStack:
     workdir: Path
     log_path: Path
     region: str
+    secure: bool = False  # HTTPS + IAM enforcement (MiniStack USE_SSL=1, AUTH=true)
     process: subprocess.Popen[bytes] | None = None
     started_seconds: float = 0.0
     _log_handle: object = field(default=None, repr=False)
 
     @property
     def endpoint(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return f"{'https' if self.secure else 'http'}://{HOST}:{self.port}"
+
+    @property
+    def ca_bundle(self) -> Path | None:
+        """The self-signed certificate MiniStack generates under its TMPDIR (secure mode only)."""
+        return tls_certificate(self.workdir) if self.secure else None
 
     def health(self) -> dict[str, object] | None:
         try:
-            with urllib.request.urlopen(f"{self.endpoint}/_ministack/health", timeout=2) as response:
+            context = None
+            if self.ca_bundle is not None:
+                import ssl
+
+                if not self.ca_bundle.exists():
+                    return None
+                context = ssl.create_default_context(cafile=str(self.ca_bundle))
+            url = f"{self.endpoint}/_ministack/health"
+            with urllib.request.urlopen(url, timeout=2, context=context) as response:
                 document: dict[str, object] = json.loads(response.read())
                 return document
-        except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError, OSError):
             return None
 
     def client_env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
-        return client_env(self.endpoint, self.region, base)
+        env = client_env(self.endpoint, self.region, base)
+        if self.ca_bundle is not None:
+            env["AWS_CA_BUNDLE"] = str(self.ca_bundle)
+        return env
 
     def inject_faults(self, function_name: str, *, count: int, error: str = "TransientError") -> None:
         """The next ``count`` invocations of ``function_name`` fail with ``error`` (see ministack_launch)."""
@@ -116,7 +133,10 @@ class MiniStack:
         path.write_text(json.dumps(faults))
 
     def terraform_env(self) -> dict[str, str | None]:
-        return aws_overrides(self.endpoint, self.region)
+        overrides = aws_overrides(self.endpoint, self.region)
+        if self.ca_bundle is not None:
+            overrides["AWS_CA_BUNDLE"] = str(self.ca_bundle)
+        return overrides
 
     def boto3_client(self, service: str):  # type: ignore[no-untyped-def]
         import boto3
@@ -130,6 +150,7 @@ class MiniStack:
             aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
             config=Config(retries={"max_attempts": 5, "mode": "standard"}, s3={"addressing_style": "path"}),
+            verify=str(self.ca_bundle) if self.ca_bundle is not None else None,
         )
 
     def log_tail(self, lines: int = 40) -> str:
@@ -146,9 +167,24 @@ def emulator_python(venv: Path = DEFAULT_VENV) -> Path:
     return python
 
 
-def server_env(*, port: int, workdir: Path, region: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """MiniStack's own environment; Lambda workers inherit it (``{**os.environ, **function env}``)."""
-    env = client_env(f"http://{HOST}:{port}", region, base)
+def tls_certificate(workdir: Path) -> Path:
+    return workdir / "tmp" / "ministack-tls" / "server.crt"
+
+
+def server_env(
+    *, port: int, workdir: Path, region: str, base: Mapping[str, str] | None = None, secure: bool = False
+) -> dict[str, str]:
+    """MiniStack's own environment; Lambda workers inherit it (``{**os.environ, **function env}``).
+
+    ``secure``: HTTPS with MiniStack's self-signed certificate (``USE_SSL=1``) and IAM evaluation of
+    every request (``AUTH=true``). HTTPS is what lets the bucket policy's ``aws:SecureTransport``
+    deny pass; the handlers trust the certificate through ``AWS_CA_BUNDLE``.
+    """
+    env = client_env(f"{'https' if secure else 'http'}://{HOST}:{port}", region, base)
+    for name in ("AUTH", "USE_SSL", "AWS_CA_BUNDLE"):
+        env.pop(name, None)
+    if secure:
+        env.update({"USE_SSL": "1", "AUTH": "true", "AWS_CA_BUNDLE": str(tls_certificate(workdir))})
     env.pop("VIRTUAL_ENV", None)
     env.pop("PYTHONPATH", None)  # the project's sys.path must not leak into the handlers
     tmp = workdir / "tmp"
@@ -175,19 +211,26 @@ def server_env(*, port: int, workdir: Path, region: str, base: Mapping[str, str]
     return env
 
 
-def start(*, region: str, workdir: Path | None = None, venv: Path = DEFAULT_VENV, port: int | None = None) -> MiniStack:
+def start(
+    *,
+    region: str,
+    workdir: Path | None = None,
+    venv: Path = DEFAULT_VENV,
+    port: int | None = None,
+    secure: bool = False,
+) -> MiniStack:
     python = emulator_python(venv)
     workdir = Path(workdir or tempfile.mkdtemp(prefix="ministack-"))
     workdir.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
-    emulator = MiniStack(port=port, workdir=workdir, log_path=workdir / "ministack.log", region=region)
+    emulator = MiniStack(port=port, workdir=workdir, log_path=workdir / "ministack.log", region=region, secure=secure)
     handle = emulator.log_path.open("wb")
     emulator._log_handle = handle
     started = time.perf_counter()
     emulator.process = subprocess.Popen(
         [str(python), str(LAUNCHER)],  # ``python -m ministack`` plus the harness patches
         cwd=workdir,
-        env=server_env(port=port, workdir=workdir, region=region),
+        env=server_env(port=port, workdir=workdir, region=region, secure=secure),
         stdout=handle,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
@@ -243,12 +286,13 @@ def running(
     keep: bool = False,
     timeout: float = 60.0,
     cleanup: bool = False,
+    secure: bool = False,
 ) -> Iterator[MiniStack]:
     """Start MiniStack, wait until healthy, yield it, stop it (unless ``keep``).
 
     ``cleanup`` removes the work directory (state, log) after a clean stop.
     """
-    emulator = start(region=region, workdir=workdir, venv=venv)
+    emulator = start(region=region, workdir=workdir, venv=venv, secure=secure)
     try:
         wait_healthy(emulator, timeout=timeout)
         yield emulator

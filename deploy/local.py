@@ -67,7 +67,8 @@ class Deployment:
 
 
 def prepare(emulator: MiniStack, synthesized_stack: Path, workdir: Path) -> Deployment:
-    return Deployment(emulator=emulator, stack_dir=target.prepare(synthesized_stack, workdir, emulator.endpoint))
+    copy = target.prepare(synthesized_stack, workdir, emulator.endpoint, ca_bundle=emulator.ca_bundle)
+    return Deployment(emulator=emulator, stack_dir=copy)
 
 
 @contextmanager

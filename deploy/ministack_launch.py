@@ -415,9 +415,16 @@ def main() -> None:
         install()
     for line in PATCHES:
         print(f"harness patch: {line}", file=sys.stderr, flush=True)
-    from ministack.app import main as ministack_main
+    import os
 
-    ministack_main()
+    from ministack import app
+
+    if os.environ.get("USE_SSL"):
+        # With USE_SSL MiniStack also binds port 443 when it can (root can): keep to our one port.
+        app._port_is_bindable = lambda host, port: False
+        PATCHES.append("app._port_is_bindable: no extra listener on 443 in HTTPS mode")
+        print(f"harness patch: {PATCHES[-1]}", file=sys.stderr, flush=True)
+    app.main()
 
 
 if __name__ == "__main__":

@@ -75,6 +75,15 @@ class AlertInbox:
         queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])["Attributes"][
             "QueueArn"
         ]
+        # What SNS needs to deliver when IAM is enforced (AUTH=true): a queue policy for the topic.
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+                "Resource": queue_arn, "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
+            }],
+        }  # fmt: skip
+        self.sqs.set_queue_attributes(QueueUrl=self.queue_url, Attributes={"Policy": json.dumps(policy)})
         self.subscription_arn = self.sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)[
             "SubscriptionArn"
         ]

@@ -7,6 +7,7 @@ reports them as skipped instead of deploying.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,12 +30,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+# HTTPS + IAM enforcement by default (the roles' least-privilege policies must suffice);
+# E2E_IAM=0 runs against the plain-HTTP emulator without IAM evaluation.
+SECURE = os.environ.get("E2E_IAM", "1") != "0"
+
+
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[emu.MiniStack]:
     if not (emu.DEFAULT_VENV / "bin" / "python").exists():
         pytest.fail("no .venv-emulator: run `make emulator-env` first")
     workdir = tmp_path_factory.mktemp("ministack")
-    with emu.running(region=REGION, workdir=workdir) as server:
+    with emu.running(region=REGION, workdir=workdir, secure=SECURE) as server:
         yield server
 
 
