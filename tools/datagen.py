@@ -67,9 +67,12 @@ def parse_size(text: str) -> int:
 class Generator:
     """Produces rows as dicts of raw field text (bytes for the invalid-UTF-8 kind)."""
 
-    def __init__(self, seed: int, bad_ratio: float, days: int = 3, start_day: int = 1) -> None:
+    def __init__(
+        self, seed: int, bad_ratio: float, days: int = 3, start_day: int = 1, odd_ratio: float = 0.03
+    ) -> None:
         self.rng = random.Random(seed)
         self.bad_ratio = bad_ratio
+        self.odd_ratio = odd_ratio
         self.days = days
         self.start_day = start_day
         self.bad = 0
@@ -99,7 +102,7 @@ class Generator:
             "merchant": r.choice(MERCHANTS),
             "status": r.choice(STATUSES),
         }
-        if r.random() < 0.03:  # valid but not the canonical shape
+        if r.random() < self.odd_ratio:  # valid but not the canonical shape
             kind = r.randrange(6)
             if kind == 0:
                 row["timestamp"] = ts[:19] + r.choice(("+02:00", "-05:30", "+0100"))
@@ -203,11 +206,12 @@ def generate(
     bad_ratio: float = 0.0,
     seed: int = 0,
     days: int = 3,
+    odd_ratio: float = 0.03,
 ) -> dict[str, int]:
     """Write a file to ``out`` (uncompressed bytes); stop at ``rows`` rows or ``size`` bytes."""
     if rows is None and size is None:
         raise ValueError("give rows or size")
-    gen = Generator(seed, bad_ratio, days=days)
+    gen = Generator(seed, bad_ratio, days=days, odd_ratio=odd_ratio)
     enc = encode_csv_row if fmt == "csv" else encode_jsonl_row
     written = 0
     buf: list[bytes] = []
@@ -236,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--bad-ratio", type=float, default=0.0, help="share of malformed rows (0..1)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--days", type=int, default=3, help="spread timestamps over this many days")
+    p.add_argument("--odd-ratio", type=float, default=0.03, help="share of valid rows in unusual shapes")
     p.add_argument("-o", "--output", default="-", help="file path, or - for stdout")
     a = p.parse_args(argv)
     raw: BinaryIO = sys.stdout.buffer if a.output == "-" else open(a.output, "wb")  # noqa: SIM115
@@ -244,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         stats = generate(
             out,
             rows=a.rows, size=a.size, fmt=a.format, bad_ratio=a.bad_ratio, seed=a.seed, days=a.days,
+            odd_ratio=a.odd_ratio,
         )  # fmt: skip
         if a.gzip:
             out.close()

@@ -242,7 +242,7 @@ def test_validate_record_returns_normalised_tuple():
 
 
 def test_deduper_grows_and_stays_exact():
-    d = Deduper(initial_slots_per_shard=16)
+    d = Deduper(initial_slots_per_shard=16)  # grows several times
     ids = [f"id-{i}" for i in range(20_000)]
     assert all(d.add(i) for i in ids)
     assert not any(d.add(i) for i in ids[::7])

@@ -81,14 +81,15 @@ class Deduper:
     Deterministic across processes, so validate and transform agree.
     """
 
-    SHARD_BITS = 8
+    SHARDS = 256
+    MAX_LOAD = 0.6
+    MAX_PROBE = 64
 
     def __init__(self, initial_slots_per_shard: int = 4096) -> None:
         size = max(16, 1 << (initial_slots_per_shard - 1).bit_length())
-        n = 1 << self.SHARD_BITS
-        self._tables = [array("Q", bytes(8 * size)) for _ in range(n)]
-        self._used = [0] * n
-        self._limit = [int(size * 0.7)] * n
+        self._tables = [array("Q", bytes(8 * size)) for _ in range(self.SHARDS)]
+        self.size = size
+        self.mask = size - 1
         self.count = 0
 
     @staticmethod
@@ -98,43 +99,51 @@ class Deduper:
 
     def add(self, tid: str) -> bool:
         """Record ``tid``; return True if it was new, False if already seen."""
-        return self._add_fp(self.fingerprint(tid))
+        new = self.add_fp(self.fingerprint(tid))
+        self.maybe_grow()
+        return new
 
-    def _add_fp(self, fp: int) -> bool:
-        shard = fp & 0xFF
-        table = self._tables[shard]
-        mask = len(table) - 1
-        i = (fp >> 8) & mask
+    def add_fp(self, fp: int) -> bool:
+        """Insert a fingerprint (linear probing); False if present. Grows the
+        tables when a probe sequence gets long (a crowded shard), so probing
+        always terminates."""
         while True:
-            v = table[i]
-            if v == 0:
-                table[i] = fp
-                break
-            if v == fp:
-                return False
-            i = (i + 1) & mask
-        self.count += 1
-        used = self._used[shard] = self._used[shard] + 1
-        if used > self._limit[shard]:
-            self._grow(shard)
-        return True
+            table = self._tables[fp & 0xFF]
+            mask = self.mask
+            i = (fp >> 8) & mask
+            for _ in range(self.MAX_PROBE):
+                v = table[i]
+                if v == 0:
+                    table[i] = fp
+                    self.count += 1
+                    return True
+                if v == fp:
+                    return False
+                i = (i + 1) & mask
+            self._grow()
 
-    def _grow(self, shard: int) -> None:
-        old = self._tables[shard]
-        size = len(old) * 2
-        new = array("Q", bytes(8 * size))
+    def maybe_grow(self) -> None:
+        """Double every shard once the average load passes MAX_LOAD (one shard
+        at a time, so the transient extra memory is 1/256 of the table)."""
+        while self.count > self.MAX_LOAD * self.SHARDS * self.size:
+            self._grow()
+
+    def _grow(self) -> None:
+        size = self.size * 2
         mask = size - 1
-        for fp in old:
-            if fp:
-                i = (fp >> 8) & mask
-                while new[i]:
-                    i = (i + 1) & mask
-                new[i] = fp
-        self._tables[shard] = new
-        self._limit[shard] = int(size * 0.7)
+        for s, old in enumerate(self._tables):
+            new = array("Q", bytes(8 * size))
+            for fp in old:
+                if fp:
+                    i = (fp >> 8) & mask
+                    while new[i]:
+                        i = (i + 1) & mask
+                    new[i] = fp
+            self._tables[s] = new
+        self.size, self.mask = size, mask
 
     def memory_bytes(self) -> int:
-        return sum(len(t) * 8 for t in self._tables)
+        return self.SHARDS * self.size * 8
 
 
 # --------------------------------------------------------------------------- general path
@@ -382,8 +391,10 @@ class RowProcessor:
         width = pattern.groups + 1
         extra_keys = [json.dumps(c, ensure_ascii=False) for _, c in extras]
         dd = self.dedupe
-        tables, used, limits = dd._tables, dd._used, dd._limit
+        tables = dd._tables
+        add_fp = dd.add_fp
         from_bytes, encode = int.from_bytes, str.encode
+        tid_at = 1 + group_pos[0]
         emit = self.emit
         bufs = self._bufs
         amts = self._amts
@@ -400,11 +411,17 @@ class RowProcessor:
             last = len(parts) - 1
             if parts[0]:
                 slow(parts[0], stream if last == 0 else None, columns, ncols, extras)
+            # fingerprints of the whole block at C speed (see Deduper.fingerprint)
+            fps = list(map(hash, map(from_bytes, map(encode, parts[tid_at::width]))))
+            if 0 in fps:
+                fps = [f or 1 for f in fps]
+            mask = dd.mask
+            added = 0
             n, accepted, pending = counts.rows_read, counts.accepted, self._pending
             it = iter(parts)
             next(it)
             pos = 0
-            for fields in zip(*[it] * width, strict=False):
+            for fields, fp in zip(zip(*[it] * width, strict=False), fps, strict=True):
                 pos += width
                 if canonical:
                     tid, amt, cur, ts, day, mer, st, seg = fields
@@ -413,29 +430,22 @@ class RowProcessor:
                     tid, amt, cur, ts, day, mer, st, *xs = (fields[i] for i in group_pos)
                     seg = fields[-1]
                 n += 1
-                # inline Deduper.add (hot loop)
-                fp = hash(from_bytes(encode(tid))) or 1
-                shard = fp & 0xFF
-                table = tables[shard]
-                mask = len(table) - 1
+                # inline Deduper.add_fp for the common case (empty home slot)
+                table = tables[fp & 0xFF]
                 i = (fp >> 8) & mask
-                while True:
-                    v = table[i]
-                    if v == 0:
-                        table[i] = fp
-                        break
-                    if v == fp:
-                        break
-                    i = (i + 1) & mask
-                if v == fp:
-                    counts.rows_read, counts.accepted, self._pending = n, accepted, pending
-                    dup = [FieldError("transaction_id", DUPLICATE_REASON)]
-                    self._reject(n, dup, self._raw_fast(fields, columns, names))
+                v = table[i]
+                if v == 0:
+                    table[i] = fp
+                    added += 1
+                    dup = False
                 else:
-                    dd.count += 1
-                    u = used[shard] = used[shard] + 1
-                    if u > limits[shard]:
-                        dd._grow(shard)
+                    dup = v == fp or not add_fp(fp)
+                    mask = dd.mask  # add_fp may have grown the tables
+                if dup:
+                    counts.rows_read, counts.accepted, self._pending = n, accepted, pending
+                    errs = [FieldError("transaction_id", DUPLICATE_REASON)]
+                    self._reject(n, errs, self._raw_fast(fields, columns, names))
+                else:
                     accepted += 1
                     if emit:
                         if xs is None:
@@ -462,6 +472,8 @@ class RowProcessor:
                     slow(seg, stream if pos == last else None, columns, ncols, extras)
                     n, accepted, pending = counts.rows_read, counts.accepted, self._pending
             counts.rows_read, counts.accepted, self._pending = n, accepted, pending
+            dd.count += added
+            dd.maybe_grow()
         return self.finish()
 
     @staticmethod
