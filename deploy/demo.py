@@ -1,6 +1,7 @@
 """``python -m deploy.demo [--keep]``: the synthesized stack deployed to MiniStack and a file run through it.
 
-    1. start MiniStack on 127.0.0.1:<free port> (``.venv-emulator``; ``make emulator-env``)
+    1. start MiniStack on 127.0.0.1:<free port> (``.venv-emulator``; ``make emulator-env``), over HTTPS
+       with IAM evaluation (``--no-iam``: plain HTTP, no IAM)
     2. copy cdktf.out/stacks/<stack> + write the endpoint override; terraform init (offline) + apply
     3. terraform plan -detailed-exitcode: must be empty
     4. generate a transaction file with bad rows (tools/datagen.py), upload it under raw/
@@ -86,9 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-2"))
     parser.add_argument("--workdir", type=Path, default=None, help="default: a new directory under .gen/local-deploy")
     parser.add_argument(
-        "--iam",
-        action="store_true",
-        help="HTTPS + IAM enforcement (MiniStack USE_SSL=1 AUTH=true): the roles' policies must suffice",
+        "--no-iam",
+        dest="iam",
+        action="store_false",
+        help="plain HTTP without IAM evaluation (default: HTTPS + AUTH=true, the roles' policies must suffice)",
     )
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--bad-ratio", type=float, default=0.05)
