@@ -14,7 +14,7 @@ EMULATOR_LOCK := tools/emulator/requirements.txt
 # make policy POLICY_DIRS="path/to/cdktf.out other/cdktf.out" scans those instead of synthesizing ours
 POLICY_DIRS ?=
 
-.PHONY: help setup synth validate demo test lint typecheck bench clean checkov-env policy emulator-env local-deploy e2e tag-audit
+.PHONY: help setup synth validate demo test lint typecheck bench clean checkov-env policy emulator-env local-deploy e2e tag-audit plan deploy smoke tag-audit-live
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,8 +35,7 @@ synth: setup ## synthesize the stack into $(OUTDIR) and print a resource summary
 validate: synth ## terraform init (offline plugin mirror) + validate every synthesized stack
 	$(PY) -m tools.terraform validate $(OUTDIR)
 
-demo: validate ## the main job: synth, validate (gates and local deploy join as they land)
-	@echo "demo: synthesized and validated stacks are in $(OUTDIR)/stacks"
+demo: validate policy tag-audit local-deploy ## the main job: synth under governance, gates, local deploy + run on MiniStack
 
 $(CHECKOV_VENV)/.installed: $(CHECKOV_LOCK) | $(UV)
 	rm -rf $(CHECKOV_VENV)
@@ -63,8 +62,27 @@ local-deploy: synth emulator-env ## MiniStack on 127.0.0.1: apply, no-drift plan
 e2e: synth emulator-env ## end-to-end scenarios against one MiniStack deployment (tests/e2e, marker e2e)
 	CDKTF_OUTDIR=$(OUTDIR) $(PY) -m pytest -m e2e tests/e2e
 
+TAG_AUDIT_FORMAT ?= table
+TAG_AUDIT_OUTPUT ?=
 tag-audit: synth ## FinOps tag coverage of the synthesized stacks (docs/tag-audit.md); fails below 100%
-	$(PY) -m tag_audit.cli static $(OUTDIR) --min-coverage 100
+	$(PY) -m tag_audit.cli static $(OUTDIR) --min-coverage 100 --format $(TAG_AUDIT_FORMAT) \
+		$(if $(TAG_AUDIT_OUTPUT),--output $(TAG_AUDIT_OUTPUT),)
+
+# --- real AWS account (CI main workflow; credentials from the environment, e.g. OIDC) ---
+AWS_REGION ?= us-east-2
+PLAN_OUTPUT ?= /dev/stdout
+plan: synth ## terraform plan against the target account (backend from TF_STATE_BUCKET); Markdown to PLAN_OUTPUT
+	$(PY) -m tools.terraform plan $(OUTDIR) >> $(PLAN_OUTPUT)
+
+deploy: synth ## terraform apply to the target account (backend from TF_STATE_BUCKET)
+	$(PY) -m tools.terraform deploy $(OUTDIR)
+
+smoke: setup ## after deploy: drop a sample file under raw/, wait for LOADED (python -m deploy.smoke)
+	$(PY) -m deploy.smoke --region $(AWS_REGION)
+
+tag-audit-live: synth ## live FinOps tag audit of the account vs the synthesized stack (drift); fails below 100%
+	$(PY) -m tag_audit.cli live --region $(AWS_REGION) --compare $(OUTDIR) --min-coverage 100 \
+		--format $(TAG_AUDIT_FORMAT) $(if $(TAG_AUDIT_OUTPUT),--output $(TAG_AUDIT_OUTPUT),)
 
 test: setup checkov-env ## run the whole test suite (tests/policies run checkov from .venv-checkov)
 	$(PY) -m pytest

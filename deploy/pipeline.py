@@ -13,9 +13,17 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from .emulator import MiniStack
+
+class Clients(Protocol):
+    """Anything that makes boto3 clients: the emulator (``deploy.emulator.MiniStack``) or a real
+    account (``deploy.smoke.AwsAccount``)."""
+
+    def boto3_client(self, service: str) -> Any: ...
+
+
+MiniStack = Clients  # the name the emulator harness uses
 
 STEPS = ("Ingest", "Validate", "Transform", "Load")
 TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")

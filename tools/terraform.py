@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 DEFAULT_PLUGIN_DIR = Path("/opt/tf-plugins")
 
@@ -116,19 +118,70 @@ def validate(stack_dir: Path) -> dict[str, object]:
     return report
 
 
+ACTION_SYMBOLS = {"create": "+", "update": "~", "delete": "-", "replace": "-/+", "read": "<="}
+
+
+def plan_summary(stack: str, plan: Mapping[str, Any]) -> str:
+    """Markdown for a CI job summary from ``terraform show -json <planfile>``."""
+    rows: list[tuple[str, str]] = []
+    for change in plan.get("resource_changes", []):
+        actions = change.get("change", {}).get("actions", [])
+        if actions in (["no-op"], ["read"]):
+            continue
+        action = "replace" if sorted(actions) == ["create", "delete"] else actions[0]
+        rows.append((action, change["address"]))
+    counts = {a: sum(1 for action, _ in rows if action == a) for a in ("create", "update", "replace", "delete")}
+    lines = [
+        f"### terraform plan: `{stack}`",
+        "",
+        f"**{counts['create']} to add, {counts['update']} to change, {counts['replace']} to replace, "
+        f"{counts['delete']} to destroy**",
+    ]
+    if rows:
+        lines += ["", "| | address |", "|---|---|"]
+        lines += [f"| `{ACTION_SYMBOLS.get(a, a)}` | `{address}` |" for a, address in sorted(rows, key=lambda r: r[1])]
+    return "\n".join(lines) + "\n"
+
+
+def plan_markdown(stack_dir: Path) -> str:
+    """init with the configured backend, ``plan -out``, and summarise it as Markdown."""
+    import json
+
+    init(stack_dir, backend=True)
+    run(stack_dir, ["plan", "-input=false", "-no-color", "-lock-timeout=5m", "-out=tfplan"])
+    shown = run(stack_dir, ["show", "-json", "tfplan"])
+    return plan_summary(stack_dir.name, json.loads(shown.stdout))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m tools.terraform validate [cdktf.out]``: init offline and validate every stack."""
+    """``python -m tools.terraform {validate,plan,deploy} [cdktf.out]``.
+
+    validate: offline init + validate every stack (no backend); plan: real backend, Markdown summary
+    on stdout (CI job summary); deploy: real backend, ``apply -auto-approve`` (CI, after the gates).
+    """
     import argparse
     import json
 
     parser = argparse.ArgumentParser(prog="python -m tools.terraform")
-    parser.add_argument("command", choices=["validate"])
+    parser.add_argument("command", choices=["validate", "plan", "deploy"])
     parser.add_argument("outdir", nargs="?", default="cdktf.out", type=Path)
     args = parser.parse_args(argv)
     stacks = sorted(p.parent for p in args.outdir.glob("stacks/*/cdk.tf.json"))
     if not stacks:
         print(f"error: no synthesized stacks under {args.outdir}/stacks (run the synth first)")
         return 2
+    if args.command in ("plan", "deploy"):
+        for stack_dir in stacks:
+            try:
+                if args.command == "plan":
+                    print(plan_markdown(stack_dir))
+                else:
+                    init(stack_dir, backend=True)
+                    print(apply(stack_dir).stdout)
+            except TerraformError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 1
+        return 0
     for stack_dir in stacks:
         try:
             init(stack_dir)
