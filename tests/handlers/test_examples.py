@@ -6,7 +6,6 @@ import io
 from pathlib import Path
 
 import pytest
-
 from txn_pipeline.core import RowProcessor, process_text
 from txn_pipeline.errors import InvalidFileError
 from txn_pipeline.reader import open_text, sniff

@@ -248,3 +248,15 @@ def test_deduper_grows_and_stays_exact():
     assert not any(d.add(i) for i in ids[::7])
     assert d.count == 20_000
     assert Deduper.fingerprint("abc") == Deduper.fingerprint("abc") == int.from_bytes(b"abc")
+
+
+def test_general_path_only_sees_the_rows_that_need_it(monkeypatch):
+    """Regression: a slow line ending a block must not push the rest of the file off the fast path."""
+    monkeypatch.setattr(core, "CHUNK_CHARS", 200)
+    calls = []
+    real = core.validate_record
+    monkeypatch.setattr(core, "validate_record", lambda values: calls.append(values) or real(values))
+    lines = [good_row(i) if i % 10 else f"tx-{i:06d},5,JPY,2024-03-02T10:00:00Z,Shop,completed" for i in range(200)]
+    counts, _, _, _ = run_csv(csv_text(*lines))
+    assert (counts.rows_read, counts.accepted) == (200, 200)
+    assert len(calls) == 20

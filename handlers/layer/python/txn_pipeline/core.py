@@ -29,7 +29,8 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, localcontext
-from itertools import chain
+from itertools import chain, repeat
+from operator import mul, rshift
 from typing import Protocol, TextIO
 
 from .currencies import MINOR_UNITS, TWO_DECIMALS
@@ -67,6 +68,9 @@ RejectSink = Callable[[Rejection], None]
 # --------------------------------------------------------------------------- duplicates
 
 
+_MIX = 0x9E3779B97F4A7C15  # 2**64 / golden ratio, odd
+
+
 class Deduper:
     """Exact-by-fingerprint set of transaction ids with compact memory.
 
@@ -74,16 +78,16 @@ class Deduper:
     deterministic 61-bit fingerprint (the id's UTF-8 bytes read as one integer,
     reduced mod the Mersenne prime 2**61-1 by ``hash(int)``; ids of up to 7
     bytes are therefore exact) stored in open-addressing tables
-    (``array('Q')``, 8 bytes per slot, load factor <= 0.7, 256 independently
-    grown shards so growth never doubles total memory). Two different ids
+    (``array('Q')``, 8 bytes per slot, load factor <= 0.7, placed by a
+    multiplicative hash; 256 shards grown one at a time). Two different ids
     collide with probability ~n^2/2^62 (about 2e-5 for a 10M-row file); the
     effect would be one row quarantined as a duplicate, visibly, never lost.
     Deterministic across processes, so validate and transform agree.
     """
 
     SHARDS = 256
-    MAX_LOAD = 0.6
-    MAX_PROBE = 64
+    MAX_LOAD = 0.7
+    MAX_PROBE = 4096  # safety valve only: a probe this long means a pathological shard
 
     def __init__(self, initial_slots_per_shard: int = 4096) -> None:
         size = max(16, 1 << (initial_slots_per_shard - 1).bit_length())
@@ -103,14 +107,22 @@ class Deduper:
         self.maybe_grow()
         return new
 
-    def add_fp(self, fp: int) -> bool:
+    @staticmethod
+    def slot_hash(fp: int) -> int:
+        """Well-mixed 64 bits for placement (the fingerprint itself is a poor
+        hash of structured ids): high half of a multiplicative hash."""
+        return (fp * _MIX) >> 61
+
+    def add_fp(self, fp: int, h: int | None = None) -> bool:
         """Insert a fingerprint (linear probing); False if present. Grows the
         tables when a probe sequence gets long (a crowded shard), so probing
         always terminates."""
+        if h is None:
+            h = (fp * _MIX) >> 61
         while True:
-            table = self._tables[fp & 0xFF]
+            table = self._tables[h >> 56]
             mask = self.mask
-            i = (fp >> 8) & mask
+            i = h & mask
             for _ in range(self.MAX_PROBE):
                 v = table[i]
                 if v == 0:
@@ -135,7 +147,7 @@ class Deduper:
             new = array("Q", bytes(8 * size))
             for fp in old:
                 if fp:
-                    i = (fp >> 8) & mask
+                    i = ((fp * _MIX) >> 61) & mask
                     while new[i]:
                         i = (i + 1) & mask
                     new[i] = fp
@@ -415,13 +427,14 @@ class RowProcessor:
             fps = list(map(hash, map(from_bytes, map(encode, parts[tid_at::width]))))
             if 0 in fps:
                 fps = [f or 1 for f in fps]
+            hs = list(map(rshift, map(mul, fps, repeat(_MIX)), repeat(61)))
             mask = dd.mask
             added = 0
             n, accepted, pending = counts.rows_read, counts.accepted, self._pending
             it = iter(parts)
             next(it)
             pos = 0
-            for fields, fp in zip(zip(*[it] * width, strict=False), fps, strict=True):
+            for fields, fp, h in zip(zip(*[it] * width, strict=False), fps, hs, strict=True):
                 pos += width
                 if canonical:
                     tid, amt, cur, ts, day, mer, st, seg = fields
@@ -431,15 +444,15 @@ class RowProcessor:
                     seg = fields[-1]
                 n += 1
                 # inline Deduper.add_fp for the common case (empty home slot)
-                table = tables[fp & 0xFF]
-                i = (fp >> 8) & mask
+                table = tables[h >> 56]
+                i = h & mask
                 v = table[i]
                 if v == 0:
                     table[i] = fp
                     added += 1
                     dup = False
                 else:
-                    dup = v == fp or not add_fp(fp)
+                    dup = v == fp or not add_fp(fp, h)
                     mask = dd.mask  # add_fp may have grown the tables
                 if dup:
                     counts.rows_read, counts.accepted, self._pending = n, accepted, pending
@@ -494,13 +507,15 @@ class RowProcessor:
         continue on following lines of the segment, or of the stream when the
         segment ends the block (``rest``)."""
         lines: Iterator[str] = iter(io.StringIO(seg, newline=""))
-        if rest is not None:
-            lines = chain(lines, rest)
+        # continuation lines for a quoted field: the rest of the segment, then (only
+        # for the segment that ends the block) the stream; the loop itself never
+        # leaves the segment, so the fast path resumes with the next block
+        more = chain(lines, rest) if rest is not None else lines
         for line in lines:
             if line in _BLANK:
                 continue
             self.counts.rows_read += 1
-            self._slow_csv_line(line, lines, self.counts.rows_read, columns, ncols, extras)
+            self._slow_csv_line(line, more, self.counts.rows_read, columns, ncols, extras)
 
     def _slow_csv_line(
         self,
