@@ -94,3 +94,41 @@ def assume_role_document(scope: Construct, id_: str, *, service: str, account_id
             )
         ],
     )
+
+
+@dataclass(frozen=True)
+class ServiceRole:
+    """What :func:`service_role` created: the role, its permissions document and inline policy."""
+
+    role: Any
+    permissions: Any
+    policy: Any
+
+    @property
+    def arn(self) -> str:
+        return str(self.role.arn)
+
+
+def service_role(
+    scope: Construct,
+    *,
+    prefix: str = "",
+    role_name: str,
+    policy_name: str,
+    service: str,
+    account_id: str,
+    statements: Sequence[Statement],
+) -> ServiceRole:
+    """A role one AWS service assumes (this account only) with exactly ``statements`` inline.
+
+    Creates ``<prefix>trust``, ``<prefix>role``, ``<prefix>permissions`` and ``<prefix>policy`` in ``scope``.
+    """
+    _role = load("iam_role")
+    _role_policy = load("iam_role_policy")
+    trust = assume_role_document(scope, f"{prefix}trust", service=service, account_id=account_id)
+    role = _role.IamRole(scope, f"{prefix}role", name=role_name, assume_role_policy=trust.json)
+    permissions = policy_document(scope, f"{prefix}permissions", statements)
+    policy = _role_policy.IamRolePolicy(
+        scope, f"{prefix}policy", name=policy_name, role=role.id, policy=permissions.json
+    )
+    return ServiceRole(role=role, permissions=permissions, policy=policy)

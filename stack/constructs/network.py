@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from tfcdk import Construct
 from tfcdk.aws import load
 
-from .iam import Statement, assume_role_document, policy_document
+from .iam import Statement, service_role
+from .logs import encrypted_log_group
 
 _vpc = load("vpc")
 _subnet = load("subnet")
@@ -22,9 +23,6 @@ _sg = load("security_group")
 _egress = load("vpc_security_group_egress_rule")
 _default_sg = load("default_security_group")
 _flow_log = load("flow_log")
-_log_group = load("cloudwatch_log_group")
-_role = load("iam_role")
-_role_policy = load("iam_role_policy")
 
 
 class PrivateNetwork(Construct):
@@ -108,30 +106,24 @@ class PrivateNetwork(Construct):
         self.security_group_ids: list[str] = [self.function_sg.id]
 
     def _flow_logs(self, name: str, *, account_id: str, retention: int, kms_key_arn: str) -> None:
-        self.flow_log_group = _log_group.CloudwatchLogGroup(
+        self.flow_log_group = encrypted_log_group(
+            self, "flow_log_group", name=f"/vpc/flow-logs/vpc-{name}", retention_days=retention,
+            kms_key_arn=kms_key_arn,
+        )  # fmt: skip
+        role = service_role(
             self,
-            "flow_log_group",
-            name=f"/vpc/flow-logs/vpc-{name}",
-            retention_in_days=retention,
-            kms_key_id=kms_key_arn,
-        )
-        trust = assume_role_document(
-            self, "flow_log_trust", service="vpc-flow-logs.amazonaws.com", account_id=account_id
-        )
-        role = _role.IamRole(self, "flow_log_role", name=f"role-flowlogs-{name}", assume_role_policy=trust.json)
-        permissions = policy_document(
-            self,
-            "flow_log_permissions",
-            [
+            prefix="flow_log_",
+            role_name=f"role-flowlogs-{name}",
+            policy_name=f"role-flowlogs-{name}-permissions",
+            service="vpc-flow-logs.amazonaws.com",
+            account_id=account_id,
+            statements=[
                 Statement(
                     sid="WriteFlowLogs",
                     actions=["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
                     resources=[self.flow_log_group.arn, f"{self.flow_log_group.arn}:*"],
                 )
             ],
-        )
-        _role_policy.IamRolePolicy(
-            self, "flow_log_policy", name=f"role-flowlogs-{name}-permissions", role=role.id, policy=permissions.json
         )
         _flow_log.FlowLog(
             self,

@@ -14,13 +14,11 @@ from tfcdk import AssetType, Construct, TerraformAsset
 from tfcdk.aws import load
 
 from ..packaging import stage
-from .iam import Statement, assume_role_document, policy_document
+from .iam import Statement, service_role
+from .logs import encrypted_log_group
 
 _function = load("lambda_function")
 _layer = load("lambda_layer_version")
-_log_group = load("cloudwatch_log_group")
-_role = load("iam_role")
-_role_policy = load("iam_role_policy")
 
 RUNTIME = "python3.12"
 ARCHITECTURE = "arm64"
@@ -98,15 +96,10 @@ class PipelineFunction(Construct):
         if problems:
             raise ValueError(f"{function_name}: " + "; ".join(problems))
 
-        self.log_group = _log_group.CloudwatchLogGroup(
-            self,
-            "logs",
-            name=f"/aws/lambda/{function_name}",
-            retention_in_days=log_retention_days,
-            kms_key_id=kms_key_arn,
-        )
-        trust = assume_role_document(self, "trust", service="lambda.amazonaws.com", account_id=account_id)
-        self.role = _role.IamRole(self, "role", name=role_name, assume_role_policy=trust.json)
+        self.log_group = encrypted_log_group(
+            self, "logs", name=f"/aws/lambda/{function_name}", retention_days=log_retention_days,
+            kms_key_arn=kms_key_arn,
+        )  # fmt: skip
         eni_arn = f"arn:{partition}:ec2:{region}:{account_id}:network-interface/*"
         baseline = [
             Statement(
@@ -121,14 +114,17 @@ class PipelineFunction(Construct):
             Statement(sid="Tracing", actions=list(_TRACING), resources=["*"]),
             Statement(sid="DeadLetter", actions=["sqs:SendMessage"], resources=[dead_letter_queue_arn]),
         ]
-        self.policy_document = policy_document(self, "permissions", [*baseline, *permissions])
-        self.role_policy = _role_policy.IamRolePolicy(
+        self.service_role = service_role(
             self,
-            "policy",
-            name=f"{function_name}-permissions",
-            role=self.role.id,
-            policy=self.policy_document.json,
+            role_name=role_name,
+            policy_name=f"{function_name}-permissions",
+            service="lambda.amazonaws.com",
+            account_id=account_id,
+            statements=[*baseline, *permissions],
         )
+        self.role = self.service_role.role
+        self.policy_document = self.service_role.permissions
+        self.role_policy = self.service_role.policy
         self.asset = TerraformAsset(
             self, "code", path=str(stage(source, staging / function_name)), type=AssetType.ARCHIVE
         )

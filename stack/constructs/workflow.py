@@ -8,13 +8,11 @@ from collections.abc import Mapping
 from tfcdk import Construct
 from tfcdk.aws import load
 
-from .iam import Statement, assume_role_document, policy_document
+from .iam import Statement, service_role
+from .logs import encrypted_log_group
 from .workflow_definition import build_definition
 
 _sfn = load("sfn_state_machine")
-_log_group = load("cloudwatch_log_group")
-_role = load("iam_role")
-_role_policy = load("iam_role_policy")
 _rule = load("cloudwatch_event_rule")
 _target = load("cloudwatch_event_target")
 
@@ -59,20 +57,18 @@ class Workflow(Construct):
             table_name=table_name,
             alert_topic_arn=alert_topic_arn,
         )
-        self.log_group = _log_group.CloudwatchLogGroup(
-            self,
-            "logs",
-            name=f"/aws/vendedlogs/states/{state_machine_name}",
-            retention_in_days=log_retention_days,
-            kms_key_id=kms_key_arn,
-        )
-        trust = assume_role_document(self, "trust", service="states.amazonaws.com", account_id=account_id)
-        self.role = _role.IamRole(self, "role", name=role_name, assume_role_policy=trust.json)
+        self.log_group = encrypted_log_group(
+            self, "logs", name=f"/aws/vendedlogs/states/{state_machine_name}", retention_days=log_retention_days,
+            kms_key_arn=kms_key_arn,
+        )  # fmt: skip
         function_arns = [arn for arn, _ in functions.values()]
-        permissions = policy_document(
+        self.service_role = service_role(
             self,
-            "permissions",
-            [
+            role_name=role_name,
+            policy_name=f"{state_machine_name}-permissions",
+            service="states.amazonaws.com",
+            account_id=account_id,
+            statements=[
                 Statement(
                     sid="InvokeSteps",
                     actions=["lambda:InvokeFunction"],
@@ -98,9 +94,8 @@ class Workflow(Construct):
                 ),
             ],
         )
-        self.role_policy = _role_policy.IamRolePolicy(
-            self, "policy", name=f"{state_machine_name}-permissions", role=self.role.id, policy=permissions.json
-        )
+        self.role = self.service_role.role
+        self.role_policy = self.service_role.policy
         self.state_machine = _sfn.SfnStateMachine(
             self,
             "state_machine",
@@ -132,24 +127,15 @@ class Workflow(Construct):
                 }
             ),
         )
-        events_trust = assume_role_document(
-            self, "trigger_trust", service="events.amazonaws.com", account_id=account_id
-        )
-        self.trigger_role = _role.IamRole(
-            self, "trigger_role", name=trigger_role_name, assume_role_policy=events_trust.json
-        )
-        start = policy_document(
+        self.trigger_role = service_role(
             self,
-            "trigger_permissions",
-            [Statement(sid="StartPipeline", actions=["states:StartExecution"], resources=[self.arn])],
-        )
-        _role_policy.IamRolePolicy(
-            self,
-            "trigger_policy",
-            name=f"{trigger_rule_name}-permissions",
-            role=self.trigger_role.id,
-            policy=start.json,
-        )
+            prefix="trigger_",
+            role_name=trigger_role_name,
+            policy_name=f"{trigger_rule_name}-permissions",
+            service="events.amazonaws.com",
+            account_id=account_id,
+            statements=[Statement(sid="StartPipeline", actions=["states:StartExecution"], resources=[self.arn])],
+        ).role
         _target.CloudwatchEventTarget(
             self,
             "trigger_target",
