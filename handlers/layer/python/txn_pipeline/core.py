@@ -109,8 +109,9 @@ class Deduper:
 
     @staticmethod
     def slot_hash(fp: int) -> int:
-        """Well-mixed 64 bits for placement (the fingerprint itself is a poor
-        hash of structured ids): high half of a multiplicative hash."""
+        """Well-mixed bits for placement (the fingerprint itself is a poor hash of
+        structured ids): bits 61.. of a multiplicative hash; the low 8 pick the
+        shard, the next ones the slot."""
         return (fp * _MIX) >> 61
 
     def add_fp(self, fp: int, h: int | None = None) -> bool:
@@ -120,9 +121,9 @@ class Deduper:
         if h is None:
             h = (fp * _MIX) >> 61
         while True:
-            table = self._tables[h >> 56]
+            table = self._tables[h & 0xFF]
             mask = self.mask
-            i = h & mask
+            i = (h >> 8) & mask
             for _ in range(self.MAX_PROBE):
                 v = table[i]
                 if v == 0:
@@ -147,7 +148,7 @@ class Deduper:
             new = array("Q", bytes(8 * size))
             for fp in old:
                 if fp:
-                    i = ((fp * _MIX) >> 61) & mask
+                    i = ((fp * _MIX) >> 69) & mask
                     while new[i]:
                         i = (i + 1) & mask
                     new[i] = fp
@@ -444,8 +445,8 @@ class RowProcessor:
                     seg = fields[-1]
                 n += 1
                 # inline Deduper.add_fp for the common case (empty home slot)
-                table = tables[h >> 56]
-                i = h & mask
+                table = tables[h & 0xFF]
+                i = (h >> 8) & mask
                 v = table[i]
                 if v == 0:
                     table[i] = fp
