@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.machinery
-import os
 import importlib.util
+import os
 import sys
 import types
 from pathlib import Path

@@ -35,7 +35,9 @@ def test_actionlint_is_clean(workflow: Path) -> None:
 
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
-    broken.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n")
+    broken.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n"
+    )
     result = subprocess.run([actionlint(), "-no-color", str(broken)], capture_output=True, text=True, check=False)
     assert result.returncode == 1
     assert "nope" in result.stdout
