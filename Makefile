@@ -90,8 +90,9 @@ test: setup checkov-env ## run the whole test suite (tests/policies run checkov 
 lint: setup ## ruff (lint rules in pyproject.toml)
 	$(PY) -m ruff check .
 
-typecheck: setup ## mypy over the stack, the cdktf facade and the terraform tools
-	$(PY) -m mypy stack tfcdk tools/terraform.py
+typecheck: setup ## mypy --strict over the stack, governance, checks, handlers' layer, tag audit and deploy harness
+	$(PY) -m mypy stack tfcdk tools/terraform.py aspects policies tag_audit deploy
+	$(PY) -m mypy handlers/layer/python/txn_pipeline
 
 bench: setup ## performance benchmarks (print measured numbers)
 	$(PY) benchmarks/bench_synth.py

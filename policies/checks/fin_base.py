@@ -36,6 +36,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -123,7 +124,7 @@ def _unwrap_value(value: Any) -> Any:
 
 def scan_origin() -> tuple[str, str]:
     """(absolute path of the scanned file, block type) of the entity checkov is scanning now."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         if frame.f_code.co_name == "run_block" and "full_file_path" in frame.f_locals:
             return str(frame.f_locals["full_file_path"]), str(frame.f_locals.get("block_type", "resource"))
@@ -177,7 +178,9 @@ class FinCheck(BaseResourceCheck):
         self._suppress_comment = ""
 
     # checkov calls run() -> scan_entity_conf() -> scan_resource_conf()
-    def run(self, scanned_file, entity_configuration, entity_name, entity_type, skip_info):  # type: ignore[override]
+    def run(
+        self, scanned_file: str, entity_configuration: Any, entity_name: str, entity_type: str, skip_info: Any
+    ) -> Any:
         result = super().run(scanned_file, entity_configuration, entity_name, entity_type, skip_info)
         if result.get("result") == CheckResult.SKIPPED and not skip_info:
             result["suppress_comment"] = self._suppress_comment

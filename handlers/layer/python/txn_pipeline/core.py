@@ -570,8 +570,7 @@ class RowProcessor:
             try:
                 obj = json.loads(line, parse_float=str, parse_int=str)
             except ValueError as exc:
-                self._reject(row, [FieldError("*", f"not valid JSON: {getattr(exc, 'msg', exc)}")],
-                             line.rstrip("\r\n"))
+                self._reject(row, [FieldError("*", f"not valid JSON: {getattr(exc, 'msg', exc)}")], line.rstrip("\r\n"))
                 continue
             if not isinstance(obj, dict):
                 self._reject(row, [FieldError("*", "not a JSON object")], line.rstrip("\r\n"))
@@ -581,7 +580,8 @@ class RowProcessor:
         return self.finish()
 
 
-def process_text(fmt: str, lines: Iterator[str], processor: RowProcessor) -> Counts:
+def process_text(fmt: str, lines: TextIO, processor: RowProcessor) -> Counts:
+    """Run ``processor`` over a decoded text stream (CSV reads it in blocks, JSON Lines by line)."""
     if fmt == "csv":
         return processor.process_csv(lines)
     if fmt == "jsonl":

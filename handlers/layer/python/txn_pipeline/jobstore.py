@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -120,14 +120,12 @@ class JobStore:
                 raise IllegalTransitionError(f"job {job_id} is FAILED; cannot move to {dst.value}") from None
             if status in {s.value for s in ORDER} and ORDER.index(Status(status)) >= ORDER.index(dst):
                 return current  # already made: a retry or a duplicate event
-            raise IllegalTransitionError(
-                f"job {job_id} is {status}; cannot move {src.value} -> {dst.value}"
-            ) from None
+            raise IllegalTransitionError(f"job {job_id} is {status}; cannot move {src.value} -> {dst.value}") from None
         return from_item(resp["Attributes"])
 
     # -- aggregates ---------------------------------------------------------------
 
-    def put_items(self, items: list[Mapping[str, Any]], *, max_attempts: int = 8) -> int:
+    def put_items(self, items: Sequence[Mapping[str, Any]], *, max_attempts: int = 8) -> int:
         """BatchWriteItem in groups of 25, retrying UnprocessedItems with
         exponential backoff and full jitter. PutItem semantics: a retry overwrites."""
         written = 0
