@@ -256,7 +256,63 @@ def test_general_path_only_sees_the_rows_that_need_it(monkeypatch):
     calls = []
     real = core.validate_record
     monkeypatch.setattr(core, "validate_record", lambda values: calls.append(values) or real(values))
-    lines = [good_row(i) if i % 10 else f"tx-{i:06d},5,JPY,2024-03-02T10:00:00Z,Shop,completed" for i in range(200)]
+    # 29 February is valid but only the general path checks it (neither the fast nor the odd-shape regex)
+    lines = [good_row(i) if i % 10 else f"tx-{i:06d},5.00,USD,2024-02-29T10:00:00Z,Shop,completed" for i in range(200)]
     counts, _, _, _ = run_csv(csv_text(*lines))
     assert (counts.rows_read, counts.accepted) == (200, 200)
     assert len(calls) == 20
+
+
+def test_fast_normalise_amount_equals_decimal_normalisation():
+    from txn_pipeline.normalise import normalise_amount
+
+    ints = ["0", "00", "7", "007", "10", "100", "123456789012345678", "000000000000000001"]
+    fracs = ["", ".0", ".5", ".05", ".50", ".000", ".123", ".1000", ".0001"]
+    for minor in (0, 2, 3, 4):
+        for sign in ("", "-"):
+            for i in ints:
+                for f in fracs:
+                    if len(f) - 1 <= minor:
+                        v = sign + i + f
+                        assert core.fast_normalise_amount(v, minor) == normalise_amount(v, minor), (v, minor)
+
+
+ODD_AND_EDGE_LINES = [
+    "o1,5,JPY,2024-03-02T10:00:00Z,Shop,completed",
+    "o2,5.5,usd,2024-03-02T23:30:00.25+02:00,Shop,pending",
+    "o3,-0,JPY,2024-03-02T00:10:00-05:30,  Shop ,failed",
+    'o4,-0.000,BHD,2024-03-02T10:00:00+0100,"Acme, Inc.",refunded',
+    "o5,007.5,EUR,2024-03-01T00:00:00+01:00,\u3000Caf\u00e9\u3000,reversed",
+    "o6,1.2345,CLF,2024-12-31T23:59:59.123456789-01:00,X,completed",
+    "o7,1.005,USD,2024-03-02T10:00:00Z,Shop,completed",  # too many decimals
+    "o8,5,XYZ,2024-03-02T10:00:00Z,Shop,completed",  # unknown currency
+    "o9,5,JPY,0000-03-02T10:00:00Z,Shop,completed",  # year 0
+    "o10,5,JPY,2024-02-30T10:00:00Z,Shop,completed",  # no such day
+    "o11,5,JPY,2024-03-02T10:00:00+24:00,Shop,completed",  # bad offset
+    "o12,5,JPY,0001-01-01T00:30:00+01:00,Shop,completed",  # out of range in UTC
+    "o13,5,JPY,2024-03-02T10:00:00z,Shop,completed",  # lower-case z: general path
+    "o14,5,JPY,2024-03-02T10:00:00Z,   ,completed",  # blank merchant
+    f"o15,5,JPY,2024-03-02T10:00:00Z,{'m' * 257},completed",  # too long
+    f"o16,5,JPY,2024-03-02T10:00:00Z, {'m' * 256} ,completed",  # 256 after trimming
+    "o1,5,JPY,2024-03-02T11:00:00+01:00,Shop,completed",  # duplicate id
+    'o17,5,JPY,2024-03-02T10:00:00Z,"Say ""hi""",completed',  # escaped quote: general path
+    "o18,+5,JPY,2024-03-02T10:00:00Z,Shop,completed",  # explicit plus: general path
+    "o19,5,JPY,2024-03-02T10:00:00Z,Shop,DONE",
+]
+
+
+def test_odd_shapes_match_the_general_path(monkeypatch):
+    text = csv_text(*ODD_AND_EDGE_LINES)
+    calls = []
+    real = core.validate_record
+    monkeypatch.setattr(core, "validate_record", lambda values: calls.append(values) or real(values))
+    got = run_csv(text)
+    assert len(calls) == 13  # the 7 odd-shaped rows the odd path vouches for skip the general path
+    monkeypatch.setattr(core, "FAST_PATH", False)
+    ref = run_csv(text)
+    assert got[2].text == ref[2].text
+    assert [(r.row, r.errors, r.raw) for r in got[1]] == [(r.row, r.errors, r.raw) for r in ref[1]]
+    assert {k: (a.count, a.total) for k, a in got[3].aggregates.items()} == {
+        k: (a.count, a.total) for k, a in ref[3].aggregates.items()
+    }
+    assert (got[0].accepted, got[0].rejected) == (ref[0].accepted, ref[0].rejected) == (10, 10)

@@ -284,6 +284,48 @@ def fast_pattern(columns: list[str], *, multiline: bool = False, disabled: bool 
     return re.compile(body + r"(?:\r\n|\n|\r)?")
 
 
+# == curated_line() for values json.dumps leaves unescaped (no ", \\ or control characters)
+_CURATED_FMT = '{"transaction_id":"%s","amount":"%s","currency":"%s","timestamp":"%s","merchant":"%s","status":"%s","row":%d}\n'  # noqa: E501
+
+# Valid rows in a less common shape (lower-case or 0/3/4-decimal currency, short amount, UTC
+# offset, padded or quoted merchant). A line matching this is checked and normalised by
+# ``RowProcessor._odd_line`` with plain string operations; whatever it cannot vouch for
+# (and every bad row) still goes through the general path.
+_ODD_FIELDS = {
+    "transaction_id": r"(?P<tid>[A-Za-z0-9_.:\-]{1,128})",
+    "amount": r"(?P<amt>-?[0-9]{1,18}(?:\.[0-9]{1,4})?)",
+    "currency": r"(?P<cur>[A-Za-z]{3})",
+    "timestamp": (
+        rf"(?:(?P<ts>(?!0000){_DAY}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{{1,9}})?Z)"
+        r"|(?P<tso>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?[+-][0-9]{2}:?[0-9]{2}))"
+    ),
+    "merchant": r'(?:"(?P<qmer>[^"\\\x00-\x1f\x7f\ud800-\udfff]*)"|(?P<mer>[^,"\\\x00-\x1f\x7f\ud800-\udfff]*))',
+    "status": r"(?P<st>pending|completed|failed|refunded|reversed)",
+}
+_ODD_GROUPS = ("tid", "amt", "cur", "ts", "tso", "qmer", "mer", "st")
+
+
+def odd_pattern(columns: list[str]) -> re.Pattern[str] | None:
+    """``fullmatch`` pattern for one line of the odd-but-common shapes (header order);
+    None when the file has extra columns (those always take the general path)."""
+    if len(columns) != len(REQUIRED_FIELDS):
+        return None
+    body = ",".join(_ODD_FIELDS[c] for c in columns)
+    return re.compile(body + r"(?:\r\n|\n|\r)?")
+
+
+def fast_normalise_amount(value: str, minor_units: int) -> str:
+    """``normalise_amount`` for ``-?[0-9]{1,18}(\\.[0-9]{1,4})?`` with at most
+    ``minor_units`` fractional digits, by string operations."""
+    neg = value[0] == "-"
+    ip, _, fp = value.lstrip("-").partition(".")
+    ip = ip.lstrip("0") or "0"
+    out = f"{ip}.{fp.ljust(minor_units, '0')}" if minor_units else ip
+    if neg and out.strip("0."):
+        return "-" + out
+    return out
+
+
 def parse_header(line: str) -> list[str]:
     """Column names from the CSV header line (BOM and case/space tolerant)."""
     line = line.removeprefix("\ufeff")
@@ -325,6 +367,7 @@ class RowProcessor:
         self._bufs: defaultdict[str, list[str]] = defaultdict(list)
         self._amts: defaultdict[str, list[str]] = defaultdict(list)
         self._pending = 0
+        self._odd: Callable[[str], re.Match[str] | None] | None = None
 
     # -- shared bookkeeping -------------------------------------------------
 
@@ -351,6 +394,37 @@ class RowProcessor:
             self._pending += 1
             if self._pending >= self.chunk_rows:
                 self.flush()
+
+    def _odd_line(self, m: re.Match[str], row: int) -> bool:
+        """Accept a line matched by :func:`odd_pattern` if every rule holds (the same
+        checks and normalisation as the general path, by string operations). False:
+        not vouched for (or a duplicate id), the caller runs the general path, which
+        is then the one to reject it."""
+        tid, amt, cur, ts, tso, qmer, mer, st = m.group(*_ODD_GROUPS)
+        cur = cur.upper()
+        minor = MINOR_UNITS.get(cur)
+        if minor is None or len(amt.partition(".")[2]) > minor:
+            return False
+        if ts is None:
+            reason, ts, day = parse_timestamp(tso)
+            if reason:
+                return False
+        else:
+            day = ts[:10]
+        mer = (mer if qmer is None else qmer).strip()
+        if not mer or len(mer) > 256:
+            return False
+        if not self.dedupe.add(tid):
+            return False
+        self.counts.accepted += 1
+        if self.emit:
+            amt = fast_normalise_amount(amt, minor)
+            self._bufs[day].append(_CURATED_FMT % (tid, amt, cur, ts, mer, st, row))
+            self._amts[day + cur].append(amt)
+            self._pending += 1
+            if self._pending >= self.chunk_rows:
+                self.flush()
+        return True
 
     def flush(self) -> None:
         """Hand buffered output to the sink and fold amounts into the aggregates."""
@@ -397,6 +471,8 @@ class RowProcessor:
         ncols = len(columns)
         extras = [(i, c) for i, c in enumerate(columns) if c not in REQUIRED_FIELDS]
         pattern = fast_pattern(columns, multiline=True, disabled=not FAST_PATH)
+        odd = odd_pattern(columns) if FAST_PATH else None
+        self._odd = odd.fullmatch if odd is not None else None
         split = pattern.split
         names = sorted(pattern.groupindex, key=pattern.groupindex.__getitem__)
         group_pos = [names.index(n) for n in (*_FAST_NAMES, *(f"x{i}" for i, _ in extras))]
@@ -512,11 +588,17 @@ class RowProcessor:
         # for the segment that ends the block) the stream; the loop itself never
         # leaves the segment, so the fast path resumes with the next block
         more = chain(lines, rest) if rest is not None else lines
+        odd = self._odd
+        counts = self.counts
         for line in lines:
             if line in _BLANK:
                 continue
-            self.counts.rows_read += 1
-            self._slow_csv_line(line, more, self.counts.rows_read, columns, ncols, extras)
+            counts.rows_read += 1
+            if odd is not None:
+                m = odd(line)
+                if m is not None and self._odd_line(m, counts.rows_read):
+                    continue
+            self._slow_csv_line(line, more, counts.rows_read, columns, ncols, extras)
 
     def _slow_csv_line(
         self,
