@@ -637,13 +637,25 @@ class RowProcessor:
         """General path for the lines between fast matches. A quoted field may
         continue on following lines of the segment, or of the stream when the
         segment ends the block (``rest``)."""
+        odd = self._odd
+        counts = self.counts
+        end = seg.find("\n")
+        if rest is None and end == len(seg) - 1 and seg.find("\r") in (-1, end - 1):
+            # one line (the usual case between fast rows): no line splitting needed
+            if seg in _BLANK:
+                return
+            counts.rows_read += 1
+            if odd is not None:
+                m = odd(seg)
+                if m is not None and self._odd_line(m, counts.rows_read):
+                    return
+            self._slow_csv_line(seg, iter(()), counts.rows_read, columns, ncols, extras)
+            return
         lines: Iterator[str] = iter(io.StringIO(seg, newline=""))
         # continuation lines for a quoted field: the rest of the segment, then (only
         # for the segment that ends the block) the stream; the loop itself never
         # leaves the segment, so the fast path resumes with the next block
         more = chain(lines, rest) if rest is not None else lines
-        odd = self._odd
-        counts = self.counts
         for line in lines:
             if line in _BLANK:
                 continue
