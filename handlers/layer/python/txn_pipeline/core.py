@@ -523,10 +523,13 @@ class RowProcessor:
                     table = tables[h & 0xFF]
                     i = (h >> 8) & mask
                     v = table[i]
+                    if v != 0 and v != fp:  # occupied by another id: inline the next probe too
+                        i = (i + 1) & mask
+                        v = table[i]
                     if v == 0:
                         table[i] = fp
                     else:
-                        new = v != fp and add_fp(fp, h)
+                        new = v != fp and add_fp(fp, h)  # probes again from the home slot
                         mask = dd.mask  # add_fp may have grown the tables
                         if new:
                             probed += 1
