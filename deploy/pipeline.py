@@ -23,8 +23,6 @@ class Clients(Protocol):
     def boto3_client(self, service: str) -> Any: ...
 
 
-MiniStack = Clients  # the name the emulator harness uses
-
 STEPS = ("Ingest", "Validate", "Transform", "Load")
 TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 
@@ -58,7 +56,7 @@ class Exports:
     alert_topic_arn: str
 
     @classmethod
-    def read(cls, emulator: MiniStack, environment: str) -> Exports:
+    def read(cls, emulator: Clients, environment: str) -> Exports:
         ssm = emulator.boto3_client("ssm")
         prefix = f"/pipeline/{environment}/"
         values = {
@@ -76,7 +74,7 @@ class Exports:
 class AlertInbox:
     """An SQS queue subscribed to the alert topic (raw delivery off: messages are SNS envelopes)."""
 
-    def __init__(self, emulator: MiniStack, topic_arn: str, name: str = "demo-alert-inbox") -> None:
+    def __init__(self, emulator: Clients, topic_arn: str, name: str = "demo-alert-inbox") -> None:
         self.sqs = emulator.boto3_client("sqs")
         self.sns = emulator.boto3_client("sns")
         self.queue_url = self.sqs.create_queue(QueueName=name)["QueueUrl"]
@@ -166,7 +164,7 @@ def jsonable(value: Any) -> Any:
 
 
 class Pipeline:
-    def __init__(self, emulator: MiniStack, exports: Exports) -> None:
+    def __init__(self, emulator: Clients, exports: Exports) -> None:
         self.emulator = emulator
         self.exports = exports
         self.s3 = emulator.boto3_client("s3")
