@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from txn_pipeline import core
 from txn_pipeline.core import RowProcessor
@@ -86,6 +86,8 @@ def _instant(ts: str) -> datetime:
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(records, max_size=25))
+@example([("a", "0.00", "USD", "2000-01-01T00:00:00Z", "0\x850", "completed")])  # NEL split a curated line
+@example([("b", "1.50", "EUR", "2000-01-02T00:00:00Z", "x\u2028y\u2029z", "pending")])
 def test_accounting_and_round_trip(rows):
     counts, rejects, sink = process(to_csv(rows))
     assert counts.rows_read == len(rows)

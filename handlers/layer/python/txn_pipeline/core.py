@@ -222,19 +222,30 @@ def validate_record(values: Mapping[str, object]) -> tuple[tuple[str, ...] | Non
     ), []
 
 
+# Characters json.dumps(ensure_ascii=False) leaves raw but that Unicode-aware line splitters
+# (str.splitlines, JavaScript) treat as line breaks: escaped so one JSON Lines record stays one line.
+# The fast-path regexes exclude them, so rows holding them are serialised here.
+_LINE_BREAKERS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def jsonl_dumps(obj: object) -> str:
+    """Compact UTF-8 JSON for one JSON Lines record (no raw line-breaking characters)."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).translate(_LINE_BREAKERS)
+
+
 def curated_line(norm: tuple[str, ...], row: int, extra: Mapping[str, object] | None) -> str:
     """The reference serialisation of an accepted row (one JSON object per line)."""
     obj: dict[str, object] = dict(zip(REQUIRED_FIELDS, norm[:6], strict=True))
     obj["row"] = row
     if extra is not None:
         obj["extra"] = dict(extra)
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return jsonl_dumps(obj) + "\n"
 
 
 # --------------------------------------------------------------------------- fast path
 
-_JSON_SAFE = r'[^,"\\\x00-\x1f\x7f\ud800-\udfff]'
-_MERCHANT_EDGE = r'[^\s,"\\\x00-\x1f\x7f\ud800-\udfff]'
+_JSON_SAFE = r'[^,"\\\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]'
+_MERCHANT_EDGE = r'[^\s,"\\\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]'
 _D31 = "(?:0[1-9]|[12][0-9]|3[01])"
 _D30 = "(?:0[1-9]|[12][0-9]|30)"
 _D28 = "(?:0[1-9]|1[0-9]|2[0-8])"  # 29 February goes through the general path
@@ -299,7 +310,7 @@ _ODD_FIELDS = {
         rf"(?:(?P<ts>(?!0000){_DAY}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{{1,9}})?Z)"
         r"|(?P<tso>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?[+-][0-9]{2}:?[0-9]{2}))"
     ),
-    "merchant": r'(?:"(?P<qmer>[^"\\\x00-\x1f\x7f\ud800-\udfff]*)"|(?P<mer>[^,"\\\x00-\x1f\x7f\ud800-\udfff]*))',
+    "merchant": r'(?:"(?P<qmer>[^"\\\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]*)"|(?P<mer>[^,"\\\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]*))',
     "status": r"(?P<st>pending|completed|failed|refunded|reversed)",
 }
 _ODD_GROUPS = ("tid", "amt", "cur", "ts", "tso", "qmer", "mer", "st")
@@ -478,7 +489,7 @@ class RowProcessor:
         group_pos = [names.index(n) for n in (*_FAST_NAMES, *(f"x{i}" for i, _ in extras))]
         canonical = group_pos == list(range(len(group_pos))) and not extras
         width = pattern.groups + 1
-        extra_keys = [json.dumps(c, ensure_ascii=False) for _, c in extras]
+        extra_keys = [json.dumps(c, ensure_ascii=False).translate(_LINE_BREAKERS) for _, c in extras]
         dd = self.dedupe
         tables = dd._tables
         add_fp = dd.add_fp
