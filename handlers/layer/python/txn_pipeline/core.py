@@ -244,8 +244,10 @@ def curated_line(norm: tuple[str, ...], row: int, extra: Mapping[str, object] | 
 
 # --------------------------------------------------------------------------- fast path
 
-_JSON_SAFE = r'[^,"\\\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]'
-_MERCHANT_EDGE = r'[^\s,"\\\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]'
+# Never copied verbatim into a curated line: JSON specials, controls, surrogates and Unicode line breaks.
+_UNSAFE = r'"\\\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff'
+_JSON_SAFE = rf"[^,{_UNSAFE}]"
+_MERCHANT_EDGE = rf"[^\s,{_UNSAFE}]"
 _D31 = "(?:0[1-9]|[12][0-9]|3[01])"
 _D30 = "(?:0[1-9]|[12][0-9]|30)"
 _D28 = "(?:0[1-9]|1[0-9]|2[0-8])"  # 29 February goes through the general path
@@ -310,7 +312,7 @@ _ODD_FIELDS = {
         rf"(?:(?P<ts>(?!0000){_DAY}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{{1,9}})?Z)"
         r"|(?P<tso>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?[+-][0-9]{2}:?[0-9]{2}))"
     ),
-    "merchant": r'(?:"(?P<qmer>[^"\\\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]*)"|(?P<mer>[^,"\\\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]*))',
+    "merchant": rf'(?:"(?P<qmer>[^{_UNSAFE}]*)"|(?P<mer>[^,{_UNSAFE}]*))',
     "status": r"(?P<st>pending|completed|failed|refunded|reversed)",
 }
 _ODD_GROUPS = ("tid", "amt", "cur", "ts", "tso", "qmer", "mer", "st")
