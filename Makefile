@@ -14,10 +14,10 @@ EMULATOR_LOCK := tools/emulator/requirements.txt
 # make policy POLICY_DIRS="path/to/cdktf.out other/cdktf.out" scans those instead of synthesizing ours
 POLICY_DIRS ?=
 
-.PHONY: help setup synth validate demo test lint typecheck bench clean checkov-env policy emulator-env local-deploy e2e tag-audit plan deploy smoke tag-audit-live
+.PHONY: help setup synth validate demo test lint typecheck bench bench-handlers clean checkov-env policy emulator-env local-deploy e2e tag-audit plan deploy smoke tag-audit-live
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(UV):
 	python3 -m venv .venv-uv
@@ -96,6 +96,10 @@ typecheck: setup ## mypy --strict over the stack, governance, checks, handlers' 
 
 bench: setup ## performance benchmarks (print measured numbers)
 	$(PY) benchmarks/bench_synth.py
+
+bench-handlers: setup ## validate+transform on a 1 GB file vs bare csv.reader (same run), then the pure-Python ceiling
+	$(PY) benchmarks/bench_handlers.py
+	$(PY) benchmarks/bench_ceiling.py
 
 clean:
 	rm -rf $(OUTDIR) .gen .pytest_cache

@@ -4,13 +4,16 @@
     .venv/bin/python benchmarks/bench_handlers.py --size 100MB    # quicker
     .venv/bin/python benchmarks/bench_handlers.py --gzip-output   # also deflate the curated output
 
-One child process reads the same file twice: a bare ``csv.reader`` pass (the
-baseline) and the core pass (``RowProcessor``: every validation rule,
-duplicate detection, normalisation, curated JSON serialisation and per
-day/currency aggregates; ``--gzip-output`` adds the zlib compression the
-transform step applies). The parent prints MB/s for both, their ratio (target
->= 0.5) and the child's peak RSS from ``getrusage(RUSAGE_CHILDREN)`` (target
-<= 256 MB for 1 GB).
+One child process reads the same file three times: a bare ``csv.reader`` pass
+(the baseline), the issue's naive reference loop (``DictReader`` + ``Decimal``
++ ``fromisoformat``, nothing else checked or written) and the core pass
+(``RowProcessor``: every validation rule, duplicate detection, normalisation,
+curated JSON serialisation and per day/currency aggregates, with the dedupe
+table pre-sized from the file size as the validate step does;
+``--gzip-output`` adds the zlib compression the transform step applies). The
+parent prints MB/s for each, the core/baseline ratio (target >= 0.5) and the
+child's peak RSS from ``getrusage(RUSAGE_CHILDREN)`` (target <= 256 MB for
+1 GB). ``bench_ceiling.py`` measures how high that ratio can go at best.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import subprocess
 import sys
 import time
 import zlib
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,15 +81,27 @@ def child(path: str, gzip_output: bool) -> None:
             records += 1
     t_csv = time.perf_counter() - t0
 
+    # the issue's other reference point: a naive loop that parses two fields and checks nothing else
+    t0 = time.perf_counter()
+    naive_bad = 0
+    with open_text() as f:
+        for rec in csv.DictReader(f):
+            try:
+                Decimal(rec["amount"])
+                datetime.fromisoformat(rec["timestamp"])
+            except (InvalidOperation, ValueError, TypeError):
+                naive_bad += 1
+    t_naive = time.perf_counter() - t0
+
     rejected = []
     sink = CountingSink(gzip_output)
     t0 = time.perf_counter()
     with open_text() as f:
-        proc = RowProcessor(on_reject=rejected.append, sink=sink)
+        proc = RowProcessor(on_reject=rejected.append, sink=sink, size_hint=size)  # as validate gets it
         counts = proc.process_csv(f)
     t_core = time.perf_counter() - t0
     print(json.dumps({
-        "bytes": size, "records": records, "t_csv": t_csv, "t_core": t_core,
+        "bytes": size, "records": records, "t_csv": t_csv, "t_core": t_core, "t_naive": t_naive,
         "rows_read": counts.rows_read, "accepted": counts.accepted, "rejected": counts.rejected,
         "curated_chars": sink.chars, "dedupe_bytes": proc.dedupe.memory_bytes(),
     }))  # fmt: skip
@@ -111,6 +128,7 @@ def main() -> int:
     ratio = core_rate / csv_rate
     print(f"file                 {path} ({mb:.0f} MB, {r['rows_read']} rows, {r['rejected']} rejected)")
     print(f"bare csv.reader      {csv_rate:7.1f} MB/s  ({r['t_csv']:.1f} s)")
+    print(f"naive DictReader     {mb / r['t_naive']:7.1f} MB/s  ({r['t_naive']:.1f} s; + Decimal + fromisoformat only)")
     label = "core (+gzip output)" if a.gzip_output else "validate+transform "
     print(f"{label}  {core_rate:7.1f} MB/s  ({r['t_core']:.1f} s)")
     print(f"ratio                {ratio:7.2f}      (target >= 0.5)  {'OK' if ratio >= 0.5 else 'BELOW TARGET'}")

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 from boto3.dynamodb.conditions import Key
-from txn_pipeline import core, jobstore, writers
+from txn_pipeline import core, jobstore, steps, writers
 from txn_pipeline.errors import ConsistencyError, IllegalTransitionError
 
 from tests.handlers.conftest import BUCKET, REPO, TABLE, csv_text, good_row, job_item, read_gz_jsonl
@@ -104,6 +104,28 @@ class Crash(Exception):
 
 def _bad_rows(n: int) -> list[str]:
     return [good_row(i) if i % 4 else f"tx-{i:06d},oops,USD,2024-03-02T10:00:00Z,S,completed" for i in range(n)]
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_dedupe_table_is_presized_from_what_each_step_knows(aws_env, put_raw, run_step, monkeypatch, gz):
+    """validate: the object size (uncompressed objects only); transform: validate's accepted count."""
+    seen = []
+    real = steps.RowProcessor
+
+    def spy(**kw):
+        seen.append({k: kw.get(k) for k in ("size_hint", "expected_rows")})
+        return real(**kw)
+
+    monkeypatch.setattr(steps, "RowProcessor", spy)
+    text = csv_text(*_bad_rows(400))
+    payload = run_step("ingest", put_raw(text, gz=gz))
+    size = aws_env["s3"].head_object(Bucket=BUCKET, Key=payload["key"])["ContentLength"]
+    run_step("transform", run_step("validate", payload))
+    assert seen == [
+        {"size_hint": None if gz else size, "expected_rows": None},
+        {"size_hint": None, "expected_rows": 300},
+    ]
+    assert not gz or size != len(text)
 
 
 def test_validate_retry_after_crash_mid_stream(aws_env, put_raw, run_step, monkeypatch):

@@ -250,6 +250,41 @@ def test_deduper_grows_and_stays_exact():
     assert Deduper.fingerprint("abc") == Deduper.fingerprint("abc") == int.from_bytes(b"abc")
 
 
+def test_deduper_reserve_presizes_without_later_growth():
+    d = Deduper(initial_slots_per_shard=16)
+    d.reserve(100_000)
+    slots = d.memory_bytes() // 8
+    assert 100_000 / Deduper.MAX_LOAD <= slots < 2 * 100_000 / Deduper.MAX_LOAD
+    assert all(d.add(f"id-{i}") for i in range(100_000))
+    assert d.memory_bytes() // 8 == slots  # no rehash while filling
+    assert not d.add("id-99999")
+
+
+def test_deduper_reserve_is_capped_and_never_shrinks():
+    d = Deduper(initial_slots_per_shard=16)
+    d.reserve(10**9, max_bytes=1 << 20)
+    assert d.memory_bytes() == 1 << 20
+    d.reserve(10)
+    assert d.memory_bytes() == 1 << 20
+
+
+def test_size_hint_presizes_the_table_and_changes_no_outcome():
+    rows = [good_row(i) for i in range(3000)] + [good_row(5)]  # one duplicate at the end
+    text = csv_text(*rows)
+    plain = run_csv(text)
+    hinted = run_csv(text, size_hint=500 * len(text))  # as if the file were 500x longer
+    assert hinted[3].dedupe.memory_bytes() > plain[3].dedupe.memory_bytes()
+    assert hinted[3].dedupe.memory_bytes() // 8 >= 500 * 3001 / Deduper.MAX_LOAD
+    assert hinted[0] == plain[0]
+    assert outcomes(hinted[1]) == outcomes(plain[1]) == [(3001, "transaction_id", core.DUPLICATE_REASON)]
+    assert hinted[2].text == plain[2].text
+
+
+def test_expected_rows_presizes_the_table():
+    proc = RowProcessor(expected_rows=200_000)
+    assert proc.dedupe.memory_bytes() // 8 >= 200_000 / Deduper.MAX_LOAD
+
+
 def test_general_path_only_sees_the_rows_that_need_it(monkeypatch):
     """Regression: a slow line ending a block must not push the rest of the file off the fast path."""
     monkeypatch.setattr(core, "CHUNK_CHARS", 200)

@@ -56,6 +56,7 @@ DEFAULT_CHUNK_ROWS = 20_000
 CHUNK_CHARS = 1 << 20  # characters of text per block handed to the fast regex
 FAST_PATH = True  # tests turn it off to compare against the general (reference) path
 DUPLICATE_REASON = "duplicate transaction_id within file"
+RESERVE_MARGIN = 1.1  # rows estimated from the first block may undercount a file whose rows get shorter
 
 
 class CuratedSink(Protocol):
@@ -133,6 +134,15 @@ class Deduper:
                 if v == fp:
                     return False
                 i = (i + 1) & mask
+            self._grow()
+
+    def reserve(self, ids: int, *, max_bytes: int = 128 << 20) -> None:
+        """Size the tables for ``ids`` distinct ids up front (at most ``max_bytes``),
+        so a large file does not pay for repeated rehashing as it grows: the
+        rehash is a Python loop over every stored id (4 rounds, ~11M re-inserts,
+        for a 10M-row file). Beyond ``max_bytes`` the tables still grow on demand."""
+        needed, cap = ids / self.MAX_LOAD, max_bytes // 8
+        while self.SHARDS * self.size < needed and self.SHARDS * self.size * 2 <= cap:
             self._grow()
 
     def maybe_grow(self) -> None:
@@ -369,12 +379,21 @@ class RowProcessor:
         sink: CuratedSink | None = None,
         chunk_rows: int = DEFAULT_CHUNK_ROWS,
         deduper: Deduper | None = None,
+        expected_rows: int | None = None,
+        size_hint: int | None = None,
     ) -> None:
+        """``expected_rows`` (known exactly by transform, from validate's counts) or
+        ``size_hint`` (the text's size in bytes, for validate on an uncompressed
+        object: rows are estimated from the first block) pre-size the duplicate
+        table; without them it grows as ids arrive."""
         self.on_reject = on_reject
         self.sink = sink
         self.emit = sink is not None
         self.chunk_rows = max(1, chunk_rows)
         self.dedupe = deduper or Deduper()
+        if expected_rows:
+            self.dedupe.reserve(expected_rows)
+        self.size_hint = None if expected_rows else size_hint
         self.counts = Counts()
         self.aggregates: dict[tuple[str, str], Aggregate] = {}
         self._bufs: defaultdict[str, list[str]] = defaultdict(list)
@@ -509,6 +528,10 @@ class RowProcessor:
                 break
             if block[-1] != "\n":
                 block += stream.readline()
+            if self.size_hint:  # first block: estimate the file's rows from its row length
+                rows_per_char = block.count("\n") / len(block)
+                self.dedupe.reserve(int(self.size_hint * rows_per_char * RESERVE_MARGIN))
+                self.size_hint = None
             parts = split(block)
             last = len(parts) - 1
             if parts[0]:

@@ -190,7 +190,12 @@ def validate(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
     body, text, tap, fmt = _open(deps, ref, job)
     quarantine = QuarantineWriter(deps.s3, deps.settings.data_bucket, ref.job_id)
     try:
-        proc = RowProcessor(on_reject=quarantine, chunk_rows=deps.settings.chunk_rows)
+        size = job.get("size") if fmt.compression == "none" else None
+        proc = RowProcessor(
+            on_reject=quarantine,
+            chunk_rows=deps.settings.chunk_rows,
+            size_hint=int(size) if size is not None else None,
+        )
         counts = process_text(fmt.format, text, proc)
         qkey = quarantine.close()
     except BaseException:
@@ -244,7 +249,12 @@ def transform(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
     body, text, tap, fmt = _open(deps, ref, job)
     writer = CuratedWriter(deps.s3, deps.settings.data_bucket, ref.job_id)
     try:
-        proc = RowProcessor(sink=writer, chunk_rows=deps.settings.chunk_rows)
+        accepted = job.get("accepted")
+        proc = RowProcessor(
+            sink=writer,
+            chunk_rows=deps.settings.chunk_rows,
+            expected_rows=int(accepted) if accepted is not None else None,
+        )
         counts = process_text(fmt.format, text, proc)
         expected = (job.get("rows_read"), job.get("accepted"), job.get("rejected"))
         got = (counts.rows_read, counts.accepted, counts.rejected)
