@@ -22,3 +22,23 @@ def assert_check(scan: Scan, folder: str, check_id: str, rule_id: str) -> dict[s
     for address in got["SKIPPED"]:
         assert scan.suppress_comments[(folder, check_id, address)], f"{address}: skipped without the reason"
     return got
+
+
+def assert_refined_check(scan: Scan, folder: str, check_id: str) -> dict[str, set[str]]:
+    """A CKV_FIN_AWS_* check: exact results as the names promise, and the built-in check it refines
+    gives the same results except that it also fails the document made only of key-policy statements."""
+    from tests.policies.conftest import REFINED_CHECKS
+
+    assert scan.summary["parsing_errors"] == 0
+    got = scan.of(folder, check_id)
+    expected = expected_by_name(folder)
+    assert expected["PASSED"] and expected["FAILED"], f"{folder} needs passing and failing resources"
+    assert got == expected
+    builtin = scan.of(folder, REFINED_CHECKS[check_id])
+    key_policy_only = f"data.aws_iam_policy_document.{KEY_POLICY_ONLY}"
+    assert builtin["FAILED"] == got["FAILED"] | {key_policy_only}
+    assert builtin["PASSED"] == got["PASSED"] - {key_policy_only}
+    return got
+
+
+KEY_POLICY_ONLY = "doc_key_policy_pass"  # the fixture document made only of key-policy statements

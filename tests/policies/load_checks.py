@@ -37,10 +37,11 @@ def main(checks_dir: Path) -> None:
             else {
                 "class": type(check).__name__,
                 "id": check.id,
-                "rule": check.rule.id,
-                "severity": check.severity.name,
+                "rule": check.rule.id if hasattr(check, "rule") else None,
+                "refines": getattr(check, "refines", None),
+                "severity": check.severity.name if check.severity else None,
                 "name": check.name,
-                "supported": sorted(check.supported_resources),
+                "supported": sorted(getattr(check, "supported_resources", None) or check.supported_data),
                 "categories": sorted(c.name for c in check.categories),
             }
         )

@@ -6,7 +6,7 @@ import ast
 
 from policies.gate import CHECKS_DIR
 
-ALLOWED_IN_CHECKS = {"fin_base", "checkov.common.models.enums"}
+ALLOWED_IN_CHECKS = {"fin_base", "fin_key_policy", "checkov.common.models.enums"}
 FORBIDDEN_EVERYWHERE = ("cdktf", "constructs", "jsii", "tfcdk", "stack", "aspects.synth")
 
 
@@ -31,6 +31,12 @@ def test_check_files_are_declarations_over_fin_base():
         assert [c.name for c in classes] == [path.stem]
         methods = [n.name for n in classes[0].body if isinstance(n, ast.FunctionDef)]
         assert methods == ["__init__"], f"{path.name}: only __init__ (id, name, resources, categories)"
+
+
+def test_key_policy_checks_keep_their_predicate_outside_checkov():
+    """The one decision the CKV_FIN_AWS_* checks add is a pure function in policies/key_policy.py."""
+    assert imports(CHECKS_DIR / "fin_key_policy.py") & {"policies.key_policy"}
+    assert not {m for m in imports(CHECKS_DIR.parent / "key_policy.py") if m.startswith("checkov")}
 
 
 def test_nothing_in_policies_imports_cdktf():

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from aspects.catalog import CATALOG
-from policies.gate import CHECKS_DIR
-from tests.policies.conftest import CHECKOV_PYTHON, FIN_CHECK_IDS, fin_check_id, require_checkov
+from policies.gate import CHECKS_DIR, skipped_builtin_checks
+from tests.policies.conftest import CHECKOV_PYTHON, FIN_CHECK_IDS, REFINED_CHECKS, fin_check_id, require_checkov
 
 pytestmark = pytest.mark.checkov
-SHARED_MODULES = {"fin_base"}  # the adapter: no check object
+SHARED_MODULES = {"fin_base", "fin_key_policy"}  # the adapters: no check object
 
 
 @pytest.fixture(scope="module")
@@ -27,24 +27,44 @@ def census() -> dict:
     return json.loads(completed.stdout)
 
 
-def checks(census: dict) -> dict[str, dict]:
+def all_checks(census: dict) -> dict[str, dict]:
     return {name: info for name, info in census["files"].items() if name not in SHARED_MODULES}
 
 
+def checks(census: dict) -> dict[str, dict]:
+    """The catalog-backed CKV_FIN_<n> checks."""
+    return {name: info for name, info in all_checks(census).items() if info and not info["refines"]}
+
+
+def refined(census: dict) -> dict[str, dict]:
+    """The CKV_FIN_AWS_* checks (a built-in check minus KMS key-policy statements)."""
+    return {name: info for name, info in all_checks(census).items() if info and info["refines"]}
+
+
 def test_every_file_defines_one_check_named_after_its_class(census):
-    assert set(census["files"]) - set(checks(census)) == SHARED_MODULES
-    assert census["files"]["fin_base"] is None
-    for name, info in checks(census).items():
+    assert set(census["files"]) - set(all_checks(census)) == SHARED_MODULES
+    assert census["files"]["fin_base"] is None and census["files"]["fin_key_policy"] is None
+    for name, info in all_checks(census).items():
         assert info is not None, f"{name}.py defines no `check = {name}()`"
         assert info["class"] == name
         assert info["name"].startswith("Ensure ")
 
 
 def test_ids_are_unique_and_cover_every_catalog_rule(census):
-    ids = [info["id"] for info in checks(census).values()]
+    ids = [info["id"] for info in all_checks(census).values()]
     assert len(ids) == len(set(ids))
-    assert sorted(ids) == sorted(FIN_CHECK_IDS)
+    assert sorted(info["id"] for info in checks(census).values()) == sorted(FIN_CHECK_IDS)
     assert not set(ids) & set(census["builtin_ids"]), "collides with a built-in checkov id"
+
+
+def test_refined_checks_replace_exactly_the_skipped_builtins(census):
+    table = {info["id"]: info["refines"] for info in refined(census).values()}
+    assert table == REFINED_CHECKS
+    assert set(table.values()) <= set(census["builtin_ids"])
+    assert set(table.values()) <= set(skipped_builtin_checks()), "the built-in would run twice"
+    for info in refined(census).values():
+        assert info["rule"] is None and info["supported"] == ["aws_iam_policy_document"]
+        assert info["name"].endswith(f"({info['refines']}, KMS key-policy statements excluded)")
 
 
 def test_each_check_carries_its_catalog_rule(census):
@@ -57,8 +77,8 @@ def test_each_check_carries_its_catalog_rule(census):
 
 def test_checks_register_for_resources_and_where_needed_data_sources(census):
     assert census["registered"]["resource"] == sorted(FIN_CHECK_IDS)
-    # policy documents and suppression records on data sources
-    assert census["registered"]["data"] == ["CKV_FIN_10", "CKV_FIN_12", "CKV_FIN_2"]
+    # policy documents and suppression records on data sources; the refined IAM checks scan only those
+    assert census["registered"]["data"] == sorted(["CKV_FIN_10", "CKV_FIN_12", "CKV_FIN_2", *REFINED_CHECKS])
 
 
 def test_census_lists_every_rule_with_its_severity(census):
