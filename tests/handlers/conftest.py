@@ -84,6 +84,8 @@ def env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.delenv("CHUNK_ROWS", raising=False)
+    monkeypatch.delenv("DEDUPE_MEMORY_MB", raising=False)
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", raising=False)
 
 
 @pytest.fixture

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 from boto3.dynamodb.conditions import Key
 from txn_pipeline import core, jobstore, steps, writers
-from txn_pipeline.errors import ConsistencyError, IllegalTransitionError
+from txn_pipeline.errors import ConsistencyError, FileTooLargeError, IllegalTransitionError
 
 from tests.handlers.conftest import BUCKET, REPO, TABLE, csv_text, good_row, job_item, read_gz_jsonl
 
@@ -126,6 +127,23 @@ def test_dedupe_table_is_presized_from_what_each_step_knows(aws_env, put_raw, ru
         {"size_hint": None, "expected_rows": 300},
     ]
     assert not gz or size != len(text)
+
+
+def test_file_too_large_for_the_dedupe_budget_fails_by_name_and_leaves_nothing(
+    aws_env, put_raw, run_step, monkeypatch
+):
+    rows = [good_row(i) for i in range(3000)] + ["tx-bad,oops,USD,2024-03-02T10:00:00Z,S,completed"]
+    payload = run_step("ingest", put_raw(csv_text(*rows)))
+    monkeypatch.setenv("DEDUPE_MEMORY_MB", "0.03125")  # 32 KiB: room for 2,867 ids
+    with pytest.raises(FileTooLargeError, match=r"budget of 0.0312 MiB .* split the file") as exc:
+        run_step("validate", payload)
+    stored = int(re.search(r"at least ([\d,]+) distinct transaction_ids", str(exc.value))[1].replace(",", ""))
+    assert 0 < stored <= 2867  # ids are checked in blocks: a shard may fill before the table's average load
+    assert job_item(aws_env, payload["job_id"])["status"] == "INGESTED"  # the state machine's Catch marks FAILED
+    assert aws_env["s3"].list_objects_v2(Bucket=BUCKET, Prefix="quarantine/")["KeyCount"] == 0
+    monkeypatch.setenv("DEDUPE_MEMORY_MB", "0.0625")  # 64 KiB: enough
+    out = run_step("validate", payload)
+    assert (out["rows_read"], out["accepted"], out["rejected"]) == (3001, 3000, 1)
 
 
 def test_validate_retry_after_crash_mid_stream(aws_env, put_raw, run_step, monkeypatch):

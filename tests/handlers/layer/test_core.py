@@ -8,7 +8,7 @@ import json
 import pytest
 from txn_pipeline import core
 from txn_pipeline.core import Deduper, RowProcessor, validate_record
-from txn_pipeline.errors import InvalidFileError
+from txn_pipeline.errors import FileTooLargeError, InvalidFileError
 
 from tests.handlers.conftest import HEADER, csv_text, good_row
 
@@ -266,6 +266,22 @@ def test_deduper_reserve_is_capped_and_never_shrinks():
     assert d.memory_bytes() == 1 << 20
     d.reserve(10)
     assert d.memory_bytes() == 1 << 20
+
+
+def test_deduper_over_its_memory_budget_fails_with_a_named_error():
+    d = Deduper(max_bytes=256 * 64 * 8)  # 128 KiB: starts at 64 slots per shard instead of 4096
+    assert d.memory_bytes() == 128 << 10
+    ids = [f"id-{i}" for i in range(11_468)]  # exactly 0.7 x 16384 slots: fits
+    assert all(d.add(i) for i in ids)
+    with pytest.raises(FileTooLargeError) as exc:
+        d.add("one-more")
+    assert str(exc.value) == (
+        "the file has at least 11,469 distinct transaction_ids: checking them for duplicates needs 0.25 MiB, "
+        "over this function's budget of 0.125 MiB (DEDUPE_MEMORY_MB, default half the function's memory); "
+        "split the file or raise the function's memory"
+    )
+    d.reserve(10**6)  # pre-sizing stays within the budget
+    assert d.memory_bytes() == 128 << 10
 
 
 def test_size_hint_presizes_the_table_and_changes_no_outcome():

@@ -28,6 +28,18 @@ def test_settings_from_env():
         Settings.from_env({"TABLE_NAME": "t", "DATA_BUCKET": "b", "CHUNK_ROWS": "0"})
 
 
+def test_dedupe_budget_from_env():
+    base = {"TABLE_NAME": "t", "DATA_BUCKET": "b"}
+    assert Settings.from_env(base).dedupe_max_bytes is None  # outside Lambda: no limit
+    assert Settings.from_env({**base, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024"}).dedupe_max_bytes == 512 << 20
+    explicit = {**base, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024", "DEDUPE_MEMORY_MB": "0.5"}
+    assert Settings.from_env(explicit).dedupe_max_bytes == 512 << 10
+    with pytest.raises(ConfigurationError, match="DEDUPE_MEMORY_MB must be a number of MiB, got 'lots'"):
+        Settings.from_env({**base, "DEDUPE_MEMORY_MB": "lots"})
+    with pytest.raises(ConfigurationError, match="AWS_LAMBDA_FUNCTION_MEMORY_SIZE must be > 0"):
+        Settings.from_env({**base, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "0"})
+
+
 def test_logger_emits_one_json_object_per_line_with_context():
     out = io.StringIO()
     log = Logger("validate", "INFO", stream=out)

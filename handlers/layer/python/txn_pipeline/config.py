@@ -21,6 +21,8 @@ class Settings:
     chunk_rows: int = DEFAULT_CHUNK_ROWS
     job_ttl_days: int = 90
     metrics_namespace: str = "TxnPipeline"
+    #: memory the duplicate-id table may use (None: unbounded, e.g. outside Lambda)
+    dedupe_max_bytes: int | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -35,6 +37,7 @@ class Settings:
             raise ConfigurationError(f"bad numeric setting: {exc}") from exc
         if chunk_rows < 1:
             raise ConfigurationError("CHUNK_ROWS must be >= 1")
+        dedupe_max_bytes = _dedupe_budget(e)
         return cls(
             table_name=e["TABLE_NAME"],
             data_bucket=e["DATA_BUCKET"],
@@ -44,4 +47,23 @@ class Settings:
             log_level=(e.get("LOG_LEVEL") or "INFO").upper(),
             chunk_rows=chunk_rows,
             job_ttl_days=ttl,
+            dedupe_max_bytes=dedupe_max_bytes,
         )
+
+
+def _dedupe_budget(e: Mapping[str, str]) -> int | None:
+    """``DEDUPE_MEMORY_MB`` (MiB, may be fractional), else half of the memory Lambda gives the function
+    (``AWS_LAMBDA_FUNCTION_MEMORY_SIZE``, which the runtime sets), else None (no limit)."""
+    raw, var = e.get("DEDUPE_MEMORY_MB"), "DEDUPE_MEMORY_MB"
+    factor = 1.0
+    if not raw:
+        raw, var, factor = e.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0.5
+    if not raw:
+        return None
+    try:
+        mib = float(raw) * factor
+    except ValueError as exc:
+        raise ConfigurationError(f"{var} must be a number of MiB, got {raw!r}") from exc
+    if not mib > 0:
+        raise ConfigurationError(f"{var} must be > 0, got {raw!r}")
+    return int(mib * 2**20)

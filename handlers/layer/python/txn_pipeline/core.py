@@ -34,7 +34,7 @@ from operator import mul, rshift
 from typing import Protocol, TextIO
 
 from .currencies import MINOR_UNITS, TWO_DECIMALS
-from .errors import InvalidFileError
+from .errors import FileTooLargeError, InvalidFileError
 from .models import REQUIRED_FIELDS, Aggregate, Counts, FieldError, Rejection
 from .normalise import (
     _CTX,
@@ -90,8 +90,13 @@ class Deduper:
     MAX_LOAD = 0.7
     MAX_PROBE = 4096  # safety valve only: a probe this long means a pathological shard
 
-    def __init__(self, initial_slots_per_shard: int = 4096) -> None:
+    def __init__(self, initial_slots_per_shard: int = 4096, *, max_bytes: int | None = None) -> None:
+        """``max_bytes``: the memory the tables may grow to (None: unbounded); a file that needs more
+        fails with :class:`FileTooLargeError` instead of the function running out of memory."""
+        self.max_bytes = max_bytes
         size = max(16, 1 << (initial_slots_per_shard - 1).bit_length())
+        while max_bytes is not None and size > 16 and self.SHARDS * size * 8 > max_bytes:
+            size //= 2  # start within the budget
         self._tables = [array("Q", bytes(8 * size)) for _ in range(self.SHARDS)]
         self.size = size
         self.mask = size - 1
@@ -141,6 +146,8 @@ class Deduper:
         so a large file does not pay for repeated rehashing as it grows: the
         rehash is a Python loop over every stored id (4 rounds, ~11M re-inserts,
         for a 10M-row file). Beyond ``max_bytes`` the tables still grow on demand."""
+        if self.max_bytes is not None:
+            max_bytes = min(max_bytes, self.max_bytes)
         needed, cap = ids / self.MAX_LOAD, max_bytes // 8
         while self.SHARDS * self.size < needed and self.SHARDS * self.size * 2 <= cap:
             self._grow()
@@ -153,6 +160,14 @@ class Deduper:
 
     def _grow(self) -> None:
         size = self.size * 2
+        if self.max_bytes is not None and self.SHARDS * size * 8 > self.max_bytes:
+            stored = sum(len(t) - t.count(0) for t in self._tables)  # ``count`` lags within a block
+            raise FileTooLargeError(
+                f"the file has at least {stored:,} distinct transaction_ids: checking them for duplicates "
+                f"needs {_mib(self.SHARDS * size * 8)}, over this function's budget of {_mib(self.max_bytes)} "
+                "(DEDUPE_MEMORY_MB, default half the function's memory); split the file or raise the "
+                "function's memory"
+            )
         mask = size - 1
         for s, old in enumerate(self._tables):
             new = array("Q", bytes(8 * size))
@@ -167,6 +182,11 @@ class Deduper:
 
     def memory_bytes(self) -> int:
         return self.SHARDS * self.size * 8
+
+
+def _mib(n: int) -> str:
+    mib = n / 2**20
+    return f"{mib:.0f} MiB" if mib >= 10 else f"{mib:.3g} MiB"
 
 
 # --------------------------------------------------------------------------- general path
@@ -381,16 +401,18 @@ class RowProcessor:
         deduper: Deduper | None = None,
         expected_rows: int | None = None,
         size_hint: int | None = None,
+        dedupe_max_bytes: int | None = None,
     ) -> None:
         """``expected_rows`` (known exactly by transform, from validate's counts) or
         ``size_hint`` (the text's size in bytes, for validate on an uncompressed
         object: rows are estimated from the first block) pre-size the duplicate
-        table; without them it grows as ids arrive."""
+        table; without them it grows as ids arrive. ``dedupe_max_bytes``: its memory budget (see
+        :class:`Deduper`)."""
         self.on_reject = on_reject
         self.sink = sink
         self.emit = sink is not None
         self.chunk_rows = max(1, chunk_rows)
-        self.dedupe = deduper or Deduper()
+        self.dedupe = deduper or Deduper(max_bytes=dedupe_max_bytes)
         if expected_rows:
             self.dedupe.reserve(expected_rows)
         self.size_hint = None if expected_rows else size_hint

@@ -31,6 +31,10 @@ class InvalidFileError(PermanentError):
     """The object is not a parseable transaction file (empty, binary, wrong header...)."""
 
 
+class FileTooLargeError(PermanentError):
+    """The file holds more distinct transaction ids than this function's memory can check for duplicates."""
+
+
 class IllegalTransitionError(PermanentError):
     """A job status transition that the state graph does not allow."""
 

@@ -195,6 +195,7 @@ def validate(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
             on_reject=quarantine,
             chunk_rows=deps.settings.chunk_rows,
             size_hint=int(size) if size is not None else None,
+            dedupe_max_bytes=deps.settings.dedupe_max_bytes,
         )
         counts = process_text(fmt.format, text, proc)
         qkey = quarantine.close()
@@ -254,6 +255,7 @@ def transform(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
             sink=writer,
             chunk_rows=deps.settings.chunk_rows,
             expected_rows=int(accepted) if accepted is not None else None,
+            dedupe_max_bytes=deps.settings.dedupe_max_bytes,
         )
         counts = process_text(fmt.format, text, proc)
         expected = (job.get("rows_read"), job.get("accepted"), job.get("rejected"))
