@@ -34,6 +34,8 @@ def assert_refined_check(scan: Scan, folder: str, check_id: str) -> dict[str, se
     expected = expected_by_name(folder)
     assert expected["PASSED"] and expected["FAILED"], f"{folder} needs passing and failing resources"
     assert got == expected
+    # the folder's offending action on "*" fails alone, next to key-policy statements and in a resource policy
+    assert {a.rsplit(".", 1)[1] for a in got["FAILED"]} == KEY_POLICY_FIXTURE_FAILURES
     builtin = scan.of(folder, REFINED_CHECKS[check_id])
     key_policy_only = f"data.aws_iam_policy_document.{KEY_POLICY_ONLY}"
     assert builtin["FAILED"] == got["FAILED"] | {key_policy_only}
@@ -42,3 +44,4 @@ def assert_refined_check(scan: Scan, folder: str, check_id: str) -> dict[str, se
 
 
 KEY_POLICY_ONLY = "doc_key_policy_pass"  # the fixture document made only of key-policy statements
+KEY_POLICY_FIXTURE_FAILURES = {"doc_identity_fail", "doc_key_policy_and_identity_fail", "doc_resource_policy_star_fail"}
