@@ -286,3 +286,22 @@ def test_logs_and_metrics_are_structured(aws_env, put_raw, run_step, capsys, mon
     assert (emf[0]["RowsRead"], emf[0]["RowsAccepted"], emf[0]["RowsRejected"]) == (2, 1, 1)
     assert emf[0]["BytesProcessed"] > 0
     assert {m["Name"] for m in emf[0]["_aws"]["CloudWatchMetrics"][0]["Metrics"]} >= {"RowsAccepted", "RowsRejected"}
+
+
+def test_long_passes_log_progress_with_size_rate_and_rows(aws_env, put_raw, run_step, apps, capsys, monkeypatch):
+    body, stats = generated(20_000, 0.01, 5)  # ~1.9 MB: several reads of the object
+    payload = run_step("ingest", put_raw(body))
+    monkeypatch.setenv("PROGRESS_EVERY_S", "0")  # a line on every read
+    monkeypatch.setattr(apps["validate"].LOG, "level", 20)
+    capsys.readouterr()
+    run_step("validate", payload)
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    progress = [line for line in lines if line.get("message") == "progress"]
+    assert len(progress) >= 2
+    assert all(p["step"] == "validate" and p["job_id"] == payload["job_id"] for p in progress)
+    assert all(p["total_bytes"] == len(body) for p in progress)
+    reads = [p["bytes_read"] for p in progress]
+    assert reads == sorted(reads) and reads[-1] == len(body) and progress[-1]["percent"] == 100.0
+    rows = [p["rows_read"] for p in progress]
+    assert rows == sorted(rows) and rows[-1] <= stats["rows"]
+    assert {"mib_per_s", "elapsed_s", "rejected"} <= set(progress[-1])

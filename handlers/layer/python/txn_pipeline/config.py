@@ -23,6 +23,8 @@ class Settings:
     metrics_namespace: str = "TxnPipeline"
     #: memory the duplicate-id table may use (None: unbounded, e.g. outside Lambda)
     dedupe_max_bytes: int | None = None
+    #: seconds between "progress" log lines of validate/transform on a long object
+    progress_every_s: float = 15.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -33,10 +35,13 @@ class Settings:
         try:
             chunk_rows = int(e.get("CHUNK_ROWS") or DEFAULT_CHUNK_ROWS)
             ttl = int(e.get("JOB_TTL_DAYS") or 90)
+            progress_every_s = float(e.get("PROGRESS_EVERY_S") or 15.0)
         except ValueError as exc:
             raise ConfigurationError(f"bad numeric setting: {exc}") from exc
         if chunk_rows < 1:
             raise ConfigurationError("CHUNK_ROWS must be >= 1")
+        if not progress_every_s >= 0:
+            raise ConfigurationError("PROGRESS_EVERY_S must be >= 0")
         dedupe_max_bytes = _dedupe_budget(e)
         return cls(
             table_name=e["TABLE_NAME"],
@@ -48,6 +53,7 @@ class Settings:
             chunk_rows=chunk_rows,
             job_ttl_days=ttl,
             dedupe_max_bytes=dedupe_max_bytes,
+            progress_every_s=progress_every_s,
         )
 
 

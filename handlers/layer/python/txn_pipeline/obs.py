@@ -14,7 +14,7 @@ import json
 import sys
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 _LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
@@ -103,3 +103,50 @@ class Metrics:
         self._values.clear()
         self.properties.clear()
         return doc
+
+
+class Progress:
+    """Progress of one long pass over an object, logged as ``"progress"`` lines.
+
+    Called with the bytes read so far (the reader's tap calls it on every read); logs at most once
+    every ``every_s`` seconds, so a small object that finishes first logs nothing. A line carries the
+    bytes read, the object size, percent, MiB/s, the estimated seconds left, plus ``fields()`` (for
+    example the rows read and rejected so far).
+    """
+
+    def __init__(
+        self,
+        log: Logger,
+        total_bytes: int | None,
+        *,
+        every_s: float = 15.0,
+        fields: Callable[[], Mapping[str, Any]] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.log = log
+        self.total = total_bytes or None
+        self.every_s = every_s
+        self.fields = fields
+        self.clock = clock
+        self.started = clock()
+        self.due = self.started + every_s
+        self.lines = 0
+
+    def __call__(self, bytes_read: int) -> None:
+        now = self.clock()
+        if now < self.due:
+            return
+        self.due = now + self.every_s
+        elapsed = now - self.started
+        rate = bytes_read / elapsed if elapsed > 0 else 0.0
+        rec: dict[str, Any] = {"bytes_read": bytes_read, "elapsed_s": round(elapsed, 1)}
+        if self.total:
+            rec["total_bytes"] = self.total
+            rec["percent"] = round(100.0 * bytes_read / self.total, 1)
+        rec["mib_per_s"] = round(rate / 2**20, 1)
+        if self.total and rate > 0:
+            rec["eta_s"] = round(max(self.total - bytes_read, 0) / rate)
+        if self.fields is not None:
+            rec.update(self.fields())
+        self.lines += 1
+        self.log.info("progress", **rec)

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
@@ -112,6 +113,7 @@ class HashingReader(io.RawIOBase):
         self._src = source
         self.sha256 = hashlib.sha256()
         self.bytes_read = 0
+        self.observer: Callable[[int], None] | None = None  # called with bytes_read after every read
 
     def readable(self) -> bool:
         return True
@@ -122,6 +124,8 @@ class HashingReader(io.RawIOBase):
         b[:n] = data
         self.sha256.update(data)
         self.bytes_read += n
+        if self.observer is not None:
+            self.observer(self.bytes_read)
         return n
 
 

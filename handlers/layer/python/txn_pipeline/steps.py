@@ -30,7 +30,7 @@ from .models import (
     job_pk,
     manifest_key,
 )
-from .obs import Logger, Metrics
+from .obs import Logger, Metrics, Progress
 from .reader import SNIFF_BYTES, FileFormat, open_text, sniff
 from .writers import CuratedWriter, QuarantineWriter
 
@@ -178,6 +178,18 @@ def _open(deps: Deps, ref: ObjectRef, job: Mapping[str, Any]) -> tuple[Any, Any,
     return body, text, tap, fmt
 
 
+def _progress(deps: Deps, job: Mapping[str, Any], proc: RowProcessor) -> Progress:
+    """"progress" log lines while a long object streams: bytes of the object's size, rate, ETA, rows."""
+    counts = proc.counts
+    size = job.get("size")
+    return Progress(
+        deps.log,
+        int(size) if size is not None else None,
+        every_s=deps.settings.progress_every_s,
+        fields=lambda: {"rows_read": counts.rows_read, "rejected": counts.rejected},
+    )
+
+
 def validate(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
     """Stream the object once: count rows, quarantine rejects, record counts and SHA-256."""
     ref = object_ref(event)
@@ -197,6 +209,7 @@ def validate(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
             size_hint=int(size) if size is not None else None,
             dedupe_max_bytes=deps.settings.dedupe_max_bytes,
         )
+        tap.observer = _progress(deps, job, proc)
         counts = process_text(fmt.format, text, proc)
         qkey = quarantine.close()
     except BaseException:
@@ -257,6 +270,7 @@ def transform(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
             expected_rows=int(accepted) if accepted is not None else None,
             dedupe_max_bytes=deps.settings.dedupe_max_bytes,
         )
+        tap.observer = _progress(deps, job, proc)
         counts = process_text(fmt.format, text, proc)
         expected = (job.get("rows_read"), job.get("accepted"), job.get("rejected"))
         got = (counts.rows_read, counts.accepted, counts.rejected)
