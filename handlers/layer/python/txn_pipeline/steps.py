@@ -31,7 +31,7 @@ from .models import (
     manifest_key,
 )
 from .obs import Logger, Metrics, Progress
-from .reader import SNIFF_BYTES, FileFormat, open_text, sniff
+from .reader import SNIFF_BYTES, FileFormat, HashingReader, open_text, sniff
 from .writers import CuratedWriter, QuarantineWriter
 
 MAX_KEYS_IN_PAYLOAD = 100
@@ -178,16 +178,25 @@ def _open(deps: Deps, ref: ObjectRef, job: Mapping[str, Any]) -> tuple[Any, Any,
     return body, text, tap, fmt
 
 
-def _progress(deps: Deps, job: Mapping[str, Any], proc: RowProcessor) -> Progress:
-    """"progress" log lines while a long object streams: bytes of the object's size, rate, ETA, rows."""
+def _stream(
+    deps: Deps, job: Mapping[str, Any], fmt: FileFormat, text: Any, tap: HashingReader, **options: Any
+) -> RowProcessor:
+    """Run a row processor over the object's text (``options``: its sinks and table sizing), logging
+    "progress" lines while it streams (bytes of the object's size, rate, ETA, rows so far); returns it
+    with its final counts and aggregates."""
+    proc = RowProcessor(
+        chunk_rows=deps.settings.chunk_rows, dedupe_max_bytes=deps.settings.dedupe_max_bytes, **options
+    )
     counts = proc.counts
     size = job.get("size")
-    return Progress(
+    tap.observer = Progress(
         deps.log,
         int(size) if size is not None else None,
         every_s=deps.settings.progress_every_s,
         fields=lambda: {"rows_read": counts.rows_read, "rejected": counts.rejected},
     )
+    process_text(fmt.format, text, proc)
+    return proc
 
 
 def validate(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
@@ -203,14 +212,9 @@ def validate(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
     quarantine = QuarantineWriter(deps.s3, deps.settings.data_bucket, ref.job_id)
     try:
         size = job.get("size") if fmt.compression == "none" else None
-        proc = RowProcessor(
-            on_reject=quarantine,
-            chunk_rows=deps.settings.chunk_rows,
-            size_hint=int(size) if size is not None else None,
-            dedupe_max_bytes=deps.settings.dedupe_max_bytes,
-        )
-        tap.observer = _progress(deps, job, proc)
-        counts = process_text(fmt.format, text, proc)
+        counts = _stream(
+            deps, job, fmt, text, tap, on_reject=quarantine, size_hint=int(size) if size is not None else None
+        ).counts
         qkey = quarantine.close()
     except BaseException:
         quarantine.abort()
@@ -264,14 +268,10 @@ def transform(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
     writer = CuratedWriter(deps.s3, deps.settings.data_bucket, ref.job_id)
     try:
         accepted = job.get("accepted")
-        proc = RowProcessor(
-            sink=writer,
-            chunk_rows=deps.settings.chunk_rows,
-            expected_rows=int(accepted) if accepted is not None else None,
-            dedupe_max_bytes=deps.settings.dedupe_max_bytes,
+        proc = _stream(
+            deps, job, fmt, text, tap, sink=writer, expected_rows=int(accepted) if accepted is not None else None
         )
-        tap.observer = _progress(deps, job, proc)
-        counts = process_text(fmt.format, text, proc)
+        counts = proc.counts
         expected = (job.get("rows_read"), job.get("accepted"), job.get("rejected"))
         got = (counts.rows_read, counts.accepted, counts.rejected)
         if got != expected:
