@@ -117,7 +117,7 @@ EXPECTED_VIOLATIONS = {
     ("FIN-003", "aws_kms_key.kms_mixed_fail", "kms:*", "FAILED"),
     # FIN-004 / FIN-005 arm64
     ("FIN-004", "aws_lambda_function.fn_missing_arch_fail", "architectures", "FAILED"),
-    ("FIN-004", "aws_lambda_function.fn_override_x86_fail", "architectures", "FAILED"),
+    ("FIN-004", "aws_lambda_function.fn_override_x86_fail", "architectures", "FAILED"),  # add_override
     ("FIN-005", "aws_lambda_layer_version.layer_missing_fail", "compatible_architectures", "FAILED"),
     ("FIN-005", "aws_lambda_layer_version.layer_x86_fail", "compatible_architectures", "FAILED"),
     # FIN-006 / FIN-007 logs
@@ -132,7 +132,7 @@ EXPECTED_VIOLATIONS = {
     # FIN-008 PITR
     ("FIN-008", "aws_dynamodb_table.table_no_pitr_fail", "enabled", "FAILED"),
     ("FIN-008", "aws_dynamodb_table.table_pitr_disabled_fail", "enabled", "FAILED"),
-    ("FIN-008", "aws_dynamodb_table.table_override_disable_fail", "enabled", "FAILED"),
+    ("FIN-008", "aws_dynamodb_table.table_override_disable_fail", "enabled", "FAILED"),  # add_override
     ("FIN-008", "aws_dynamodb_table.table_short_period_fail", "recovery_period_in_days", "FAILED"),
     # FIN-009 no RETAIN
     ("FIN-009", "aws_s3_bucket.bucket_no_force_destroy_fail", "force_destroy", "FAILED"),
@@ -151,10 +151,22 @@ EXPECTED_VIOLATIONS = {
 EXPECTED_SUPPRESSED = {
     ("FIN-002", "aws_iam_policy.iam_partial_suppressed", "s3:Get*"),
     ("FIN-003", "aws_kms_key.kms_root_admin_suppressed", "kms:*"),
-    ("FIN-002", "data.aws_iam_policy_document.doc_suppressed", "sqs:*"),
+    ("FIN-002", "data.aws_iam_policy_document.doc_suppressed", "sqs:*"),  # data sources carry "//" too
     ("FIN-004", "aws_lambda_function.legacy_fn_inherited_suppressed_92C889F9", "architectures"),
     ("FIN-005", "aws_lambda_layer_version.legacy_layer_inherited_suppressed_81225D9F", "compatible_architectures"),
 }
+
+
+
+def expected_findings(rule_id: str) -> set[tuple[str, str, str, str]]:
+    """The rows of ``EXPECTED_VIOLATIONS`` for one rule (each rule's test asserts its own slice)."""
+    rows = {v for v in EXPECTED_VIOLATIONS if v[0] == rule_id}
+    assert rows, f"EXPECTED_VIOLATIONS has no finding for {rule_id}"
+    return rows
+
+
+def expected_suppressed(rule_id: str) -> set[tuple[str, str, str]]:
+    return {v for v in EXPECTED_SUPPRESSED if v[0] == rule_id}
 
 
 def build_violations(scope: Construct, stack_id: str = "violations") -> tuple[TerraformStack, object]:

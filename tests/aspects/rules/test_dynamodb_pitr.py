@@ -2,16 +2,12 @@
 
 from aspects.policy import GovernancePolicy
 from aspects.rules.dynamodb_pitr import check
+from tests.aspects.govern_cases import expected_findings
 from tests.aspects.rules.rule_cases import FAIL, NA, OK, UNKNOWN, run
 
 
 def test_synth_findings_are_exact(violations):
-    assert violations.findings("FIN-008") == {
-        ("FIN-008", "aws_dynamodb_table.table_no_pitr_fail", "enabled", "FAILED"),
-        ("FIN-008", "aws_dynamodb_table.table_pitr_disabled_fail", "enabled", "FAILED"),
-        ("FIN-008", "aws_dynamodb_table.table_override_disable_fail", "enabled", "FAILED"),  # add_override
-        ("FIN-008", "aws_dynamodb_table.table_short_period_fail", "recovery_period_in_days", "FAILED"),
-    }
+    assert violations.findings("FIN-008") == expected_findings("FIN-008")
 
 
 def test_cases():

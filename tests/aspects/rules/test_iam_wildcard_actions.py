@@ -5,6 +5,7 @@ import json
 import pytest
 
 from aspects.rules.iam_wildcard_actions import check
+from tests.aspects.govern_cases import expected_findings, expected_suppressed
 from tests.aspects.rules.rule_cases import FAIL, NA, OK, UNKNOWN, run
 
 
@@ -13,28 +14,8 @@ def doc(*statements):
 
 
 def test_synth_findings_are_exact(violations):
-    assert violations.findings("FIN-002") == {
-        ("FIN-002", "aws_iam_policy.iam_star_fail", "*", "FAILED"),
-        ("FIN-002", "aws_iam_policy.iam_service_wildcard_fail", "s3:*", "FAILED"),
-        ("FIN-002", "aws_iam_policy.iam_partial_wildcard_fail", "s3:Get*", "FAILED"),
-        ("FIN-002", "aws_iam_policy.iam_notaction_fail", "NotAction", "FAILED"),
-        ("FIN-002", "aws_iam_policy.iam_jsonencode_fail", "dynamodb:*", "FAILED"),
-        ("FIN-002", "aws_iam_policy.iam_reference_unknown", "UNKNOWN", "UNKNOWN"),
-        ("FIN-002", "aws_iam_policy.iam_jsonencode_action_unknown", "UNKNOWN", "UNKNOWN"),
-        ("FIN-002", "aws_iam_policy.iam_override_fail", "iam:*", "FAILED"),
-        ("FIN-002", "aws_iam_policy.iam_partial_suppressed", "s3:List*", "FAILED"),
-        ("FIN-002", "data.aws_iam_policy_document.doc_wildcard_fail", "sqs:*", "FAILED"),
-        ("FIN-002", "data.aws_iam_policy_document.doc_notaction_fail", "NotAction", "FAILED"),
-        ("FIN-002", "aws_iam_role.role_inline_fail", "logs:*", "FAILED"),
-        ("FIN-002", "aws_s3_bucket_policy.bucket_policy_fail", "s3:*", "FAILED"),
-        ("FIN-002", "aws_sns_topic_policy.topic_policy_fail", "sns:*", "FAILED"),
-        ("FIN-002", "aws_sqs_queue.queue_inline_policy_fail", "sqs:Send*", "FAILED"),
-        ("FIN-002", "aws_kms_key.kms_mixed_fail", "kms:Create*", "FAILED"),
-    }
-    assert violations.suppressed("FIN-002") == {
-        ("FIN-002", "aws_iam_policy.iam_partial_suppressed", "s3:Get*"),
-        ("FIN-002", "data.aws_iam_policy_document.doc_suppressed", "sqs:*"),  # data sources carry "//" too
-    }
+    assert violations.findings("FIN-002") == expected_findings("FIN-002")
+    assert violations.suppressed("FIN-002") == expected_suppressed("FIN-002")
 
 
 @pytest.mark.parametrize(

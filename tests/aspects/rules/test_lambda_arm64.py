@@ -1,17 +1,13 @@
 """FIN-004: Lambda functions declare architectures == ["arm64"]."""
 
 from aspects.rules.lambda_arm64 import check
+from tests.aspects.govern_cases import expected_findings, expected_suppressed
 from tests.aspects.rules.rule_cases import FAIL, NA, OK, UNKNOWN, run
 
 
 def test_synth_findings_are_exact(violations):
-    assert violations.findings("FIN-004") == {
-        ("FIN-004", "aws_lambda_function.fn_missing_arch_fail", "architectures", "FAILED"),
-        ("FIN-004", "aws_lambda_function.fn_override_x86_fail", "architectures", "FAILED"),  # add_override
-    }
-    assert violations.suppressed("FIN-004") == {
-        ("FIN-004", "aws_lambda_function.legacy_fn_inherited_suppressed_92C889F9", "architectures")
-    }
+    assert violations.findings("FIN-004") == expected_findings("FIN-004")
+    assert violations.suppressed("FIN-004") == expected_suppressed("FIN-004")
 
 
 def test_cases():

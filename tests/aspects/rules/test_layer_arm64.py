@@ -1,17 +1,13 @@
 """FIN-005: Lambda layer versions list arm64 in compatible_architectures."""
 
 from aspects.rules.layer_arm64 import check
+from tests.aspects.govern_cases import expected_findings, expected_suppressed
 from tests.aspects.rules.rule_cases import FAIL, NA, OK, UNKNOWN, run
 
 
 def test_synth_findings_are_exact(violations):
-    assert violations.findings("FIN-005") == {
-        ("FIN-005", "aws_lambda_layer_version.layer_missing_fail", "compatible_architectures", "FAILED"),
-        ("FIN-005", "aws_lambda_layer_version.layer_x86_fail", "compatible_architectures", "FAILED"),
-    }
-    assert violations.suppressed("FIN-005") == {
-        ("FIN-005", "aws_lambda_layer_version.legacy_layer_inherited_suppressed_81225D9F", "compatible_architectures")
-    }
+    assert violations.findings("FIN-005") == expected_findings("FIN-005")
+    assert violations.suppressed("FIN-005") == expected_suppressed("FIN-005")
 
 
 def test_cases():

@@ -2,15 +2,12 @@
 
 from aspects.policy import GovernancePolicy
 from aspects.rules.log_group_retention import check
+from tests.aspects.govern_cases import expected_findings
 from tests.aspects.rules.rule_cases import FAIL, NA, OK, UNKNOWN, run
 
 
 def test_synth_findings_are_exact(violations):
-    assert violations.findings("FIN-006") == {
-        ("FIN-006", "aws_cloudwatch_log_group.lg_missing_fail", "retention_in_days", "FAILED"),
-        ("FIN-006", "aws_cloudwatch_log_group.lg_zero_fail", "retention_in_days", "FAILED"),
-        ("FIN-006", "aws_cloudwatch_log_group.lg_not_allowed_fail", "retention_in_days", "FAILED"),
-    }
+    assert violations.findings("FIN-006") == expected_findings("FIN-006")
 
 
 def test_cases():

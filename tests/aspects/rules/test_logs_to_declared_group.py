@@ -1,6 +1,7 @@
 """FIN-007: functions and state machines log to a log group declared in the same stack."""
 
 from aspects.rules.logs_to_declared_group import check
+from tests.aspects.govern_cases import expected_findings
 from tests.aspects.rules.rule_cases import FAIL, NA, OK, run
 
 STACK = {
@@ -14,13 +15,7 @@ STACK = {
 
 
 def test_synth_findings_are_exact(violations):
-    assert violations.findings("FIN-007") == {
-        ("FIN-007", "aws_lambda_function.fn_no_log_group_fail", "log_group", "FAILED"),
-        ("FIN-007", "aws_lambda_function.fn_external_group_fail", "log_group", "FAILED"),
-        ("FIN-007", "aws_sfn_state_machine.sfn_no_logging_fail", "logging_configuration", "FAILED"),
-        ("FIN-007", "aws_sfn_state_machine.sfn_external_group_fail", "log_destination", "FAILED"),
-        ("FIN-007", "aws_sfn_state_machine.sfn_level_off_fail", "level", "FAILED"),
-    }
+    assert violations.findings("FIN-007") == expected_findings("FIN-007")
 
 
 def test_lambda_cases():

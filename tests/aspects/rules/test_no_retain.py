@@ -1,19 +1,12 @@
 """FIN-009: nothing blocks terraform destroy."""
 
 from aspects.rules.no_retain import check
+from tests.aspects.govern_cases import expected_findings
 from tests.aspects.rules.rule_cases import FAIL, OK, UNKNOWN, run
 
 
 def test_synth_findings_are_exact(violations):
-    assert violations.findings("FIN-009") == {
-        ("FIN-009", "aws_s3_bucket.bucket_no_force_destroy_fail", "force_destroy", "FAILED"),
-        ("FIN-009", "aws_ecr_repository.ecr_no_force_delete_fail", "force_delete", "FAILED"),
-        ("FIN-009", "aws_cloudwatch_log_group.lg_prevent_destroy_fail", "prevent_destroy", "FAILED"),
-        ("FIN-009", "aws_cloudwatch_log_group.lg_skip_destroy_fail", "skip_destroy", "FAILED"),
-        ("FIN-009", "aws_lambda_layer_version.layer_skip_destroy_fail", "skip_destroy", "FAILED"),
-        ("FIN-009", "aws_dynamodb_table.table_deletion_protection_fail", "deletion_protection_enabled", "FAILED"),
-        ("FIN-009", "aws_s3_bucket.bucket_expired_suppression_fail", "force_destroy", "FAILED"),
-    }
+    assert violations.findings("FIN-009") == expected_findings("FIN-009")
 
 
 def test_cases():

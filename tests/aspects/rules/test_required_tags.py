@@ -1,16 +1,14 @@
 """FIN-001: effective tags (provider default_tags merged with resource tags) carry every required key."""
 
 from aspects.rules.required_tags import check
+from tests.aspects.govern_cases import expected_findings
 from tests.aspects.rules.rule_cases import FAIL, NA, OK, TAGS, UNKNOWN, run
 
 PROVIDER = {"provider": {"aws": [{"default_tags": [{"tags": TAGS}]}, {"alias": "bare", "region": "us-east-1"}]}}
 
 
 def test_synth_findings_are_exact(violations):
-    assert violations.findings("FIN-001") == {
-        ("FIN-001", "aws_s3_bucket.tags_empty_owner_fail", "Owner", "FAILED"),
-        ("FIN-001", "aws_s3_bucket.tags_override_fail", "Project", "FAILED"),
-    }
+    assert violations.findings("FIN-001") == expected_findings("FIN-001")
 
 
 def test_default_tags_count_toward_effective_tags():
