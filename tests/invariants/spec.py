@@ -13,6 +13,7 @@ document; ``mutations.py`` holds, per entry, one edit of the document that must 
 from __future__ import annotations
 
 from aspects.data import taggable_resource_types
+from aspects.rules._policy_documents import POLICY_ATTRIBUTES  # every attribute where a policy can live
 from stack.config import ALLOWED_RETENTION_DAYS
 from stack.constructs.iam import ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS
 
@@ -63,22 +64,6 @@ EXPORTS = ("bucket-name", "table-name", "state-machine-arn", "vpc-id", "alert-to
 #: Attributes that name a resource; ``bucket`` only names an aws_s3_bucket (elsewhere it refers to one).
 NAME_ATTRIBUTES = ("name", "name_prefix", "function_name", "layer_name", "alarm_name", "dashboard_name", "tags.Name")
 NAME_ATTRIBUTES_BY_TYPE = {"aws_s3_bucket": ("bucket", "bucket_prefix")}
-#: Attributes holding an IAM policy (they must be data.aws_iam_policy_document references).
-POLICY_ATTRIBUTES = {
-    "aws_iam_policy": ("policy",),
-    "aws_iam_role_policy": ("policy",),
-    "aws_iam_user_policy": ("policy",),
-    "aws_iam_group_policy": ("policy",),
-    "aws_iam_role": ("assume_role_policy",),
-    "aws_s3_bucket_policy": ("policy",),
-    "aws_s3_bucket": ("policy",),
-    "aws_sns_topic_policy": ("policy",),
-    "aws_sns_topic": ("policy",),
-    "aws_sqs_queue_policy": ("policy",),
-    "aws_sqs_queue": ("policy",),
-    "aws_kms_key": ("policy",),
-    "aws_kms_key_policy": ("policy",),
-}
 INTERNET_GATEWAYS = ("aws_internet_gateway", "aws_egress_only_internet_gateway", "aws_internet_gateway_attachment")
 ROUTES = ("aws_route", "aws_route_table", "aws_default_route_table")
 DELETION_PROTECTION = ("deletion_protection", "deletion_protection_enabled", "enable_deletion_protection")
