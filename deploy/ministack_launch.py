@@ -256,19 +256,14 @@ def patch_stepfunctions() -> None:
             if candidate_arn == arn or (arn is None and machine.get("name") == data.get("name")):
                 machine["tracingConfiguration"] = {"enabled": bool(tracing.get("enabled"))}
 
-    @_patch(sfn, "_create_state_machine", "tracingConfiguration was dropped")
-    def _create(original, data):  # type: ignore[no-untyped-def]
+    def keep_tracing(original, data):  # type: ignore[no-untyped-def]
         response = original(data)
         if response[0] == 200:
             remember(data)
         return response
 
-    @_patch(sfn, "_update_state_machine", "tracingConfiguration was dropped")
-    def _update(original, data):  # type: ignore[no-untyped-def]
-        response = original(data)
-        if response[0] == 200:
-            remember(data)
-        return response
+    for operation in ("_create_state_machine", "_update_state_machine"):
+        _patch(sfn, operation, "tracingConfiguration was dropped")(keep_tracing)
 
 
 # --------------------------------------------------------------------------- S3 -> EventBridge
