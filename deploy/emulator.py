@@ -206,6 +206,8 @@ def server_env(
             "PYTHONUNBUFFERED": "1",
             # Read by the launcher's test-only fault injector; the file exists only when a test writes it.
             "HARNESS_FAULTS_FILE": str(workdir / "faults.json"),
+            # The handlers' Tracer: X-Ray is not emulated (no daemon to send segments to).
+            "POWERTOOLS_TRACE_DISABLED": "true",
         }
     )
     return env

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from stack.layer_build import BuiltLayer
 from tools import terraform as tf
 
 from . import target
-from .emulator import MiniStack
+from .emulator import MiniStack, emulator_python
 
 
 class DriftError(RuntimeError):
@@ -29,6 +30,7 @@ class Deployment:
     timings: dict[str, float] = field(default_factory=dict)
     resources: int = 0
     applied: bool = False
+    layer: BuiltLayer | None = None  # the dependency layer built for the emulator's interpreter
 
     @property
     def env(self) -> dict[str, str | None]:
@@ -67,8 +69,9 @@ class Deployment:
 
 
 def prepare(emulator: MiniStack, synthesized_stack: Path, workdir: Path) -> Deployment:
-    copy = target.prepare(synthesized_stack, workdir, emulator.endpoint, ca_bundle=emulator.ca_bundle)
-    return Deployment(emulator=emulator, stack_dir=copy)
+    layer = target.emulator_layer(emulator_python())
+    copy = target.prepare(synthesized_stack, workdir, emulator.endpoint, ca_bundle=emulator.ca_bundle, layer=layer)
+    return Deployment(emulator=emulator, stack_dir=copy, layer=layer)
 
 
 @contextmanager

@@ -4,7 +4,10 @@ The production ``cdk.tf.json`` (what checkov scans, what ``cdktf deploy`` applie
 touched: the stack directory (``cdk.tf.json`` + ``assets/``) is copied to a work directory
 outside ``cdktf.out`` and ``zz_emulator_override.tf.json`` is written next to the copy.
 Terraform merges ``*_override.tf.json`` into the matching blocks of the other files, so the
-copy differs from production only in the provider's endpoints/skip settings.
+copy differs from production only in the provider's endpoints/skip settings and in the
+dependency layer's archive: the emulator runs the handlers with its own interpreter on this
+machine, so it gets the layer built for that interpreter (:func:`emulator_layer`) instead of the
+arm64 one.
 """
 
 from __future__ import annotations
@@ -14,15 +17,24 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from stack.layer_build import LAYER_DESCRIPTION, BuiltLayer, build, interpreter_platform
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LOCK = REPO_ROOT / "handlers" / "requirements.txt"
+LAYER_CACHE = REPO_ROOT / ".gen" / "layers"
+UV = REPO_ROOT / ".venv-uv" / "bin" / "uv"
+
 OVERRIDE_FILE = "zz_emulator_override.tf.json"
 
 # Every AWS API the stack's resources and data sources call (provider 5.x endpoint keys).
 # sts: data.aws_caller_identity still calls GetCallerIdentity with skip_requesting_account_id.
 SERVICES = (
+    "athena",  # the analysts' workgroup
     "cloudwatch",  # dashboard, metric alarms
     "dynamodb",
     "ec2",  # VPC, subnets, route tables, security groups, VPC endpoints, flow logs
     "events",  # EventBridge rule and target
+    "glue",  # the curated data's database and table
     "iam",
     "kms",
     "lambda",
@@ -39,6 +51,8 @@ SERVICES = (
 def services_in(document: dict[str, Any]) -> set[str]:
     """Endpoint keys the stack needs, derived from its resource types (to catch a new service)."""
     prefixes = {
+        "aws_athena_": "athena",
+        "aws_glue_": "glue",
         "aws_cloudwatch_dashboard": "cloudwatch",
         "aws_cloudwatch_metric_alarm": "cloudwatch",
         "aws_cloudwatch_event_": "events",
@@ -93,8 +107,27 @@ def override_document(endpoint: str, *, max_retries: int = 5, ca_bundle: Path | 
     return document
 
 
-def prepare(stack_dir: Path, workdir: Path, endpoint: str, *, ca_bundle: Path | None = None) -> Path:
-    """Copy ``stack_dir`` (cdk.tf.json + assets) to ``workdir`` and write the override; returns the copy."""
+def emulator_layer(python: Path) -> BuiltLayer:
+    """The dependency layer built for the interpreter that runs the handlers in the emulator."""
+    return build(LOCK, interpreter_platform(python), LAYER_CACHE, uv=UV)
+
+
+def layer_override(document: dict[str, Any], layer: BuiltLayer) -> dict[str, Any]:
+    """Point the stack's dependency layer (found by its description) at ``layer``'s archive."""
+    names = [name for name, r in document.get("resource", {}).get("aws_lambda_layer_version", {}).items()
+             if r.get("description") == LAYER_DESCRIPTION]  # fmt: skip
+    if len(names) != 1:
+        raise ValueError(f"expected one dependency layer ({LAYER_DESCRIPTION!r}) in the stack, found {names}")
+    return {"aws_lambda_layer_version": {names[0]: {
+        "filename": str(layer.zip_path), "source_code_hash": layer.sha256_base64,
+    }}}  # fmt: skip
+
+
+def prepare(
+    stack_dir: Path, workdir: Path, endpoint: str, *, ca_bundle: Path | None = None, layer: BuiltLayer | None = None
+) -> Path:
+    """Copy ``stack_dir`` (cdk.tf.json + assets) to ``workdir`` and write the override (with ``layer``,
+    the dependency layer's archive too); returns the copy."""
     source = stack_dir / "cdk.tf.json"
     if not source.is_file():
         raise FileNotFoundError(f"{source} does not exist: run `make synth` first")
@@ -110,5 +143,7 @@ def prepare(stack_dir: Path, workdir: Path, endpoint: str, *, ca_bundle: Path | 
     if (stack_dir / "assets").is_dir():
         shutil.copytree(stack_dir / "assets", target / "assets")
     override = override_document(endpoint, ca_bundle=ca_bundle)
+    if layer is not None:
+        override["resource"] = layer_override(document, layer)
     (target / OVERRIDE_FILE).write_text(json.dumps(override, indent=2) + "\n")
     return target

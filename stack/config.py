@@ -30,19 +30,28 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True, kw_only=True)
 class FunctionSettings:
-    """Per-function sizing. ``reserved_concurrency=None`` means unreserved (documented in README)."""
+    """Per-function sizing. ``reserved_concurrency=None`` means unreserved (documented in README).
+    ``ephemeral_storage_mb``: the function's /tmp (512..10240), where validate and transform spool
+    the object and the engine spills."""
 
     memory_mb: int
     timeout_seconds: int
     reserved_concurrency: int | None
+    ephemeral_storage_mb: int = 512
 
 
 DEFAULT_FUNCTIONS: Mapping[str, FunctionSettings] = {
     # ingest only reads object metadata and registers the job.
     "ingest": FunctionSettings(memory_mb=256, timeout_seconds=60, reserved_concurrency=10),
-    # validate and transform stream whole files (up to GBs): bounded memory, long timeout.
-    "validate": FunctionSettings(memory_mb=1024, timeout_seconds=900, reserved_concurrency=10),
-    "transform": FunctionSettings(memory_mb=1024, timeout_seconds=900, reserved_concurrency=10),
+    # validate and transform spool whole files (up to GBs) to /tmp and run the engine in bounded memory:
+    # 1,769 MB is one full vCPU (the cost and latency table in docs/handlers.md), 10 GiB of /tmp holds
+    # a 4 GB file with the engine's spill.
+    "validate": FunctionSettings(
+        memory_mb=1769, timeout_seconds=900, reserved_concurrency=10, ephemeral_storage_mb=10240
+    ),
+    "transform": FunctionSettings(
+        memory_mb=1769, timeout_seconds=900, reserved_concurrency=10, ephemeral_storage_mb=10240
+    ),
     # load writes one summary plus per-day aggregates.
     "load": FunctionSettings(memory_mb=512, timeout_seconds=300, reserved_concurrency=10),
 }
@@ -93,6 +102,11 @@ class PipelineConfig:
         missing = sorted({"ingest", "validate", "transform", "load"} - set(self.functions))
         if missing:
             problems.append(f"functions: settings missing for {missing}")
+        for step, settings in sorted(self.functions.items()):
+            if not 512 <= settings.ephemeral_storage_mb <= 10240:
+                problems.append(
+                    f"functions[{step!r}].ephemeral_storage_mb={settings.ephemeral_storage_mb} outside 512..10240"
+                )
         for tag, value in self.required_tags.items():
             if not value.strip():
                 problems.append(f"tag {tag} is empty")

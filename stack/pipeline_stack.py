@@ -1,12 +1,13 @@
 """The financial transaction data pipeline, as one CDKTF stack.
 
 S3 (raw/) -> EventBridge -> Step Functions (ingest -> validate -> transform -> load Lambdas, arm64,
-shared layer) -> DynamoDB job metadata; SNS alerts, SQS DLQ, CloudWatch dashboard and alarms,
-a private 3-AZ VPC without NAT, SSM parameter exports.
+a dependency layer and the shared code layer) -> DynamoDB job metadata; SNS alerts, SQS DLQ,
+CloudWatch dashboard and alarms, a private 3-AZ VPC without NAT, SSM parameter exports.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from aspects import GovernancePolicy, govern
@@ -22,8 +23,9 @@ from .constructs.messaging import Alerts
 from .constructs.metadata_table import PITR_RECOVERY_DAYS, MetadataTable
 from .constructs.monitoring import AlarmSpec, Monitoring
 from .constructs.network import PrivateNetwork
-from .constructs.pipeline_function import PipelineFunction, SharedLayer
+from .constructs.pipeline_function import DependencyLayer, PipelineFunction, SharedLayer
 from .constructs.workflow import Workflow
+from .layer_build import AWS_ARM64, Platform, build, check_limits, unzipped_size
 
 _provider = load("provider")
 _caller = load("data_aws_caller_identity")
@@ -32,6 +34,17 @@ _partition = load("data_aws_partition")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HANDLERS = REPO_ROOT / "handlers"
 STEPS = ("ingest", "validate", "transform", "load")
+
+
+@dataclass(frozen=True, kw_only=True)
+class DependencyBuild:
+    """Where the dependency layer comes from: the handlers' lock, built for ``platform`` by ``uv``,
+    cached in ``cache`` (see :mod:`stack.layer_build`)."""
+
+    lock: Path = HANDLERS / "requirements.txt"
+    cache: Path = REPO_ROOT / ".gen" / "layers"
+    uv: Path = REPO_ROOT / ".venv-uv" / "bin" / "uv"
+    platform: Platform = AWS_ARM64
 
 
 def stack_id(config: PipelineConfig) -> str:
@@ -47,6 +60,7 @@ class PipelineStack(TerraformStack):
         config: PipelineConfig,
         handlers_dir: Path = HANDLERS,
         staging_dir: Path = REPO_ROOT / ".gen" / "assets",
+        dependencies: DependencyBuild | None = None,
     ) -> None:
         super().__init__(scope, id_)
         self.config = c = config
@@ -97,6 +111,11 @@ class PipelineStack(TerraformStack):
             log_retention_days=c.log_retention_days,
             kms_key_arn=self.key.arn,
         )
+        deps = dependencies or DependencyBuild()
+        self.dependency_layer = DependencyLayer(
+            self, "dependency_layer", name=c.name("layer", "deps"),
+            built=build(deps.lock, deps.platform, deps.cache, uv=deps.uv),
+        )  # fmt: skip
         self.layer = SharedLayer(
             self, "shared_layer", name=c.name("layer", "common"), source=handlers_dir / "layer", staging=staging
         )
@@ -153,10 +172,11 @@ class PipelineStack(TerraformStack):
                 role_name=c.name("role", f"lambda-{step}"),
                 source=handlers_dir / "functions" / step,
                 staging=staging,
-                layer_arns=[self.layer.arn],
+                layer_arns=[self.dependency_layer.arn, self.layer.arn],
                 memory_mb=settings.memory_mb,
                 timeout_seconds=settings.timeout_seconds,
                 reserved_concurrency=settings.reserved_concurrency,
+                ephemeral_storage_mb=settings.ephemeral_storage_mb,
                 environment={
                     "TABLE_NAME": self.table.name,
                     "DATA_BUCKET": self.bucket.name,
@@ -177,6 +197,8 @@ class PipelineStack(TerraformStack):
                 region=c.region,
                 partition=partition,
             )
+
+        self._check_lambda_limits()
 
         self.workflow = Workflow(
             self,
@@ -254,3 +276,15 @@ class PipelineStack(TerraformStack):
             },
             lists={"private-subnet-ids": self.network.subnet_ids},
         )
+
+    def _check_lambda_limits(self) -> None:
+        """Each function's code and layers, unzipped, against Lambda's limits (fails the synth)."""
+        built = self.dependency_layer.built
+        layers = {"dependency layer": built.unzipped_bytes, "code layer": unzipped_size(self.layer.staged)}
+        for fn in self.functions.values():
+            check_limits(
+                fn.node.id,
+                code_bytes=unzipped_size(fn.staged),
+                layers=layers,
+                zips=[("the dependency layer", built.zip_bytes)],
+            )

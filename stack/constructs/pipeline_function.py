@@ -13,6 +13,7 @@ from pathlib import Path
 from tfcdk import AssetType, Construct, TerraformAsset
 from tfcdk.aws import load
 
+from ..layer_build import LAYER_DESCRIPTION, BuiltLayer
 from ..packaging import stage
 from .iam import Statement, service_role
 from .logs import encrypted_log_group
@@ -44,7 +45,8 @@ class SharedLayer(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, name: str, source: Path, staging: Path) -> None:
         super().__init__(scope, id_)
-        self.asset = TerraformAsset(self, "code", path=str(stage(source, staging / name)), type=AssetType.ARCHIVE)
+        self.staged = stage(source, staging / name)
+        self.asset = TerraformAsset(self, "code", path=str(self.staged), type=AssetType.ARCHIVE)
         self.layer = _layer.LambdaLayerVersion(
             self,
             "layer",
@@ -52,6 +54,27 @@ class SharedLayer(Construct):
             description="Shared transaction-pipeline library (txn_pipeline)",
             filename=self.asset.path,
             source_code_hash=self.asset.asset_hash,
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
+        )
+        self.arn: str = self.layer.arn
+
+
+class DependencyLayer(Construct):
+    """The handlers' third-party dependencies, prebuilt for the functions' platform
+    (:func:`stack.layer_build.build`): the zip is the asset as is, its SHA-256 the code hash."""
+
+    def __init__(self, scope: Construct, id_: str, *, name: str, built: BuiltLayer) -> None:
+        super().__init__(scope, id_)
+        self.built = built
+        self.asset = TerraformAsset(self, "code", path=str(built.zip_path), type=AssetType.FILE)
+        self.layer = _layer.LambdaLayerVersion(
+            self,
+            "layer",
+            layer_name=name,
+            description=LAYER_DESCRIPTION,
+            filename=self.asset.path,
+            source_code_hash=built.sha256_base64,
             compatible_runtimes=[RUNTIME],
             compatible_architectures=[ARCHITECTURE],
         )
@@ -72,6 +95,7 @@ class PipelineFunction(Construct):
         memory_mb: int,
         timeout_seconds: int,
         reserved_concurrency: int | None,
+        ephemeral_storage_mb: int = 512,
         environment: Mapping[str, str],
         subnet_ids: Sequence[str],
         subnet_arns: Sequence[str],
@@ -91,6 +115,8 @@ class PipelineFunction(Construct):
             problems.append(f"memory_mb={memory_mb} outside 128..10240")
         if not 1 <= timeout_seconds <= 900:
             problems.append(f"timeout_seconds={timeout_seconds} outside 1..900")
+        if not 512 <= ephemeral_storage_mb <= 10240:
+            problems.append(f"ephemeral_storage_mb={ephemeral_storage_mb} outside 512..10240")
         if not subnet_ids or not security_group_ids:
             problems.append("a pipeline function must run in private subnets with a security group")
         if problems:
@@ -125,9 +151,8 @@ class PipelineFunction(Construct):
         self.role = self.service_role.role
         self.policy_document = self.service_role.permissions
         self.role_policy = self.service_role.policy
-        self.asset = TerraformAsset(
-            self, "code", path=str(stage(source, staging / function_name)), type=AssetType.ARCHIVE
-        )
+        self.staged = stage(source, staging / function_name)
+        self.asset = TerraformAsset(self, "code", path=str(self.staged), type=AssetType.ARCHIVE)
         self.function = _function.LambdaFunction(
             self,
             "function",
@@ -140,6 +165,7 @@ class PipelineFunction(Construct):
             source_code_hash=self.asset.asset_hash,
             layers=list(layer_arns),
             memory_size=memory_mb,
+            ephemeral_storage={"size": ephemeral_storage_mb},
             timeout=timeout_seconds,
             reserved_concurrent_executions=reserved_concurrency if reserved_concurrency is not None else -1,
             environment={"variables": dict(environment)},

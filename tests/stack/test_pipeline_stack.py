@@ -86,9 +86,12 @@ def test_four_arm64_functions_built_alike(dev_stack: SynthesizedStack) -> None:
     by_name = {f["function_name"]: f for f in functions.values()}
     assert sorted(by_name) == ["lambda-ingest-dev", "lambda-load-dev", "lambda-transform-dev", "lambda-validate-dev"]
     log_groups = {g["name"] for g in dev_stack.resources("aws_cloudwatch_log_group").values()}
-    layer_name, layer = dev_stack.one("aws_lambda_layer_version")
-    assert layer["compatible_architectures"] == ["arm64"]
-    assert layer["compatible_runtimes"] == ["python3.12"]
+    layers = dev_stack.resources("aws_lambda_layer_version")
+    by_layer_name = {layer["layer_name"]: name for name, layer in layers.items()}
+    assert sorted(by_layer_name) == ["layer-common-dev", "layer-deps-dev"]
+    for layer in layers.values():
+        assert layer["compatible_architectures"] == ["arm64"]
+        assert layer["compatible_runtimes"] == ["python3.12"]
     for name, fn in by_name.items():
         assert fn["architectures"] == ["arm64"], name
         assert fn["runtime"] == "python3.12"
@@ -96,7 +99,9 @@ def test_four_arm64_functions_built_alike(dev_stack: SynthesizedStack) -> None:
         assert fn["tracing_config"] == {"mode": "Active"}
         assert fn["logging_config"]["log_format"] == "JSON"
         assert f"/aws/lambda/{name}" in log_groups
-        assert fn["layers"] == [f"${{aws_lambda_layer_version.{layer_name}.arn}}"]
+        assert fn["layers"] == [  # dependencies first, our code on top
+            f"${{aws_lambda_layer_version.{by_layer_name[n]}.arn}}" for n in ("layer-deps-dev", "layer-common-dev")
+        ]
         assert len(fn["vpc_config"]["subnet_ids"]) == 3
         assert len(fn["vpc_config"]["security_group_ids"]) == 1
         assert fn["dead_letter_config"]["target_arn"].startswith("${aws_sqs_queue.")
@@ -114,20 +119,28 @@ def test_four_arm64_functions_built_alike(dev_stack: SynthesizedStack) -> None:
             "TABLE_NAME",
         ]
         assert env["SERVICE_NAME"] == name.split("-")[1]
-    assert (by_name["lambda-validate-dev"]["timeout"], by_name["lambda-validate-dev"]["memory_size"]) == (900, 1024)
-    assert (by_name["lambda-ingest-dev"]["timeout"], by_name["lambda-ingest-dev"]["memory_size"]) == (60, 256)
+    sizing = {n: (f["timeout"], f["memory_size"], f["ephemeral_storage"]["size"]) for n, f in by_name.items()}
+    assert sizing == {
+        "lambda-ingest-dev": (60, 256, 512),
+        "lambda-validate-dev": (900, 1769, 10240),  # one vCPU; /tmp holds a 4 GB file and the engine's spill
+        "lambda-transform-dev": (900, 1769, 10240),
+        "lambda-load-dev": (300, 512, 512),
+    }
 
 
 def test_function_assets_are_packaged(dev_stack: SynthesizedStack) -> None:
     for fn in dev_stack.resources("aws_lambda_function").values():
         assert (dev_stack.stack_dir / fn["filename"]).is_file()
-    _, layer = dev_stack.one("aws_lambda_layer_version")
+    (layer,) = [
+        r for r in dev_stack.resources("aws_lambda_layer_version").values() if r["layer_name"] == "layer-common-dev"
+    ]
     import zipfile
 
     with zipfile.ZipFile(dev_stack.stack_dir / layer["filename"]) as archive:
         names = archive.namelist()
     assert any(n.startswith("python/txn_pipeline/") for n in names), names[:10]
     assert not any("__pycache__" in n for n in names)
+    assert not any(n.startswith("python/duckdb") for n in names)  # third-party code is in the dependency layer
 
 
 def test_lambda_roles_are_least_privilege(dev_stack: SynthesizedStack) -> None:
