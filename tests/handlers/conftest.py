@@ -21,10 +21,12 @@ from types import ModuleType
 from typing import Any
 
 import boto3
+import duckdb
 import pytest
 from moto import mock_aws
-from txn_pipeline import aws
+from txn_pipeline import aws, engine
 from txn_pipeline.models import job_id_for
+from txn_pipeline.reader import FileFormat, open_raw, spool
 
 REPO = Path(__file__).resolve().parents[2]
 EVENTS = REPO / "tests" / "events"
@@ -83,9 +85,14 @@ def env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(k, v)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.delenv("CHUNK_ROWS", raising=False)
-    monkeypatch.delenv("DEDUPE_MEMORY_MB", raising=False)
-    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", raising=False)
+    for name in (
+        "ENGINE_MEMORY_MB",
+        "ENGINE_THREADS",
+        "WORK_DIR",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "PROGRESS_EVERY_S",
+    ):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -120,9 +127,7 @@ def put_raw(aws_env: dict[str, Any]) -> Callable[..., dict[str, Any]]:
             data = gzip.compress(data, mtime=0)
         resp = aws_env["s3"].put_object(Bucket=BUCKET, Key=key, Body=data)
         vid = resp.get("VersionId") or "null"
-        return load_event(
-            "state_input", bucket=BUCKET, key=key, version_id=vid, job_id=job_id_for(BUCKET, key, vid)
-        )
+        return load_event("state_input", bucket=BUCKET, key=key, version_id=vid, job_id=job_id_for(BUCKET, key, vid))
 
     return put
 
@@ -152,6 +157,57 @@ def read_gz_jsonl(s3: Any, key: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in io.TextIOWrapper(gzip.GzipFile(fileobj=io.BytesIO(body)), "utf-8")]
 
 
+def read_parquet_rows(s3: Any, key: str) -> list[dict[str, Any]]:
+    """A curated Parquet object's rows (amount as text, timestamp as ISO UTC text)."""
+    import tempfile
+
+    body = s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+    with tempfile.NamedTemporaryFile(suffix=".parquet") as f:
+        f.write(body)
+        f.flush()
+        cursor = duckdb.execute(f"SELECT {CURATED} FROM read_parquet('{f.name}')")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(CURATED_NAMES, row, strict=True)) for row in cursor.fetchall()] if names else []
+
+
 def job_item(aws_env: dict[str, Any], job_id: str, sk: str = "JOB") -> dict[str, Any] | None:
     table = aws_env["resource"].Table(TABLE)
     return table.get_item(Key={"pk": f"JOB#{job_id}", "sk": sk}, ConsistentRead=True).get("Item")
+
+
+CURATED = (
+    "transaction_id, CAST(amount AS VARCHAR), currency, strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%fZ'), merchant, "
+    "status, extra"
+)
+CURATED_NAMES = ("transaction_id", "amount", "currency", "timestamp", "merchant", "status", "extra")
+
+
+class EngineRun:
+    """What one engine pass over a file gave: result, rejects, curated rows read back from Parquet."""
+
+    def __init__(self, result: engine.Result, rejects: list[engine.Rejected], rows: list[dict[str, Any]]) -> None:
+        self.result, self.rejects, self.rows = result, rejects, rows
+        self.counts = result.counts
+
+    def outcomes(self) -> list[tuple[int, str, str]]:
+        return [(r.row, *r.errors[0]) for r in self.rejects]
+
+    def triple(self) -> tuple[int, int, int]:
+        return self.counts.rows_read, self.counts.accepted, self.counts.rejected
+
+
+def run_engine(tmp_path: Path, data: bytes | str, fmt: str = "csv", limits: engine.Limits | None = None) -> EngineRun:
+    raw_bytes = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    raw, _ = open_raw(io.BytesIO(raw_bytes), FileFormat(fmt, "none"))
+    spooled = spool(raw, FileFormat(fmt, "none"), tmp_path / f"input.{fmt}")
+    rejects: list[engine.Rejected] = []
+    result = engine.run(spooled.path, fmt, limits=limits, on_reject=rejects.append, curated_dir=tmp_path / "out")
+    rows = []
+    for day, files in sorted(result.curated.items()):
+        for f in files:
+            for values in duckdb.execute(f"SELECT {CURATED} FROM read_parquet('{f}')").fetchall():
+                row = dict(zip(CURATED_NAMES, values, strict=True))
+                assert row["timestamp"][:10] == day
+                rows.append(row)
+    return EngineRun(result, rejects, sorted(rows, key=lambda r: r["transaction_id"]))

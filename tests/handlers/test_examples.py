@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from txn_pipeline.core import RowProcessor, process_text
 from txn_pipeline.errors import InvalidFileError
-from txn_pipeline.reader import open_text, sniff
+from txn_pipeline.reader import sniff
+
+from tests.handlers.conftest import run_engine
 
 DATA = Path(__file__).resolve().parents[2] / "examples" / "data"
 
 
-def run(name: str):
+def run(tmp_path: Path, name: str):
     raw = (DATA / name).read_bytes()
     fmt = sniff(raw[:65536], complete=len(raw) <= 65536)
-    text, _ = open_text(io.BytesIO(raw), fmt)
-    return fmt, process_text(fmt.format, text, RowProcessor())
+    if fmt.compression == "gzip":
+        import gzip
+
+        raw = gzip.decompress(raw)
+    return fmt, run_engine(tmp_path, raw, fmt.format)
 
 
 @pytest.mark.parametrize(
@@ -28,16 +31,17 @@ def run(name: str):
         ("transactions.jsonl.gz", ("jsonl", "gzip"), 40, 2),
     ],
 )
-def test_usable_examples(name, fmt, rows, rejected):
-    f, counts = run(name)
+def test_usable_examples(tmp_path, name, fmt, rows, rejected):
+    f, r = run(tmp_path, name)
     assert (f.format, f.compression) == fmt
-    assert (counts.rows_read, counts.rejected, counts.accepted) == (rows, rejected, rows - rejected)
+    assert (r.counts.rows_read, r.counts.rejected, r.counts.accepted) == (rows, rejected, rows - rejected)
+    assert len(r.rows) == rows - rejected
 
 
 @pytest.mark.parametrize(
     ("name", "message"),
     [("empty.csv", "empty file"), ("garbage.bin", "binary file"), ("wrong_header.csv", "CSV header is missing")],
 )
-def test_unusable_examples(name, message):
+def test_unusable_examples(tmp_path, name, message):
     with pytest.raises(InvalidFileError, match=message):
-        run(name)
+        run(tmp_path, name)

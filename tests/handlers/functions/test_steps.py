@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
+import shutil
 import subprocess
 import sys
+from collections import namedtuple
 
 import pytest
 from boto3.dynamodb.conditions import Key
-from txn_pipeline import core, jobstore, steps, writers
+from txn_pipeline import jobstore, writers
 from txn_pipeline.errors import ConsistencyError, FileTooLargeError, IllegalTransitionError
 
-from tests.handlers.conftest import BUCKET, REPO, TABLE, csv_text, good_row, job_item, read_gz_jsonl
+from tests.handlers.conftest import BUCKET, REPO, TABLE, csv_text, good_row, job_item, read_gz_jsonl, read_parquet_rows
 
 GEN = [sys.executable, str(REPO / "tools" / "datagen.py")]
 
@@ -24,7 +25,7 @@ def generated(rows: int, bad: float, seed: int, *extra: str) -> tuple[bytes, dic
 
 
 def curated_rows(s3, keys):
-    return [r for k in keys for r in read_gz_jsonl(s3, k)]
+    return [r for k in keys for r in read_parquet_rows(s3, k)]
 
 
 def day_items(aws_env, job_id, days):
@@ -52,7 +53,7 @@ def test_generated_file_with_every_kind_of_bad_row(aws_env, put_raw, run_pipelin
     rows = curated_rows(s3, out["curated_keys"])
     assert len(rows) == out["accepted"]
     assert len({r["transaction_id"] for r in rows}) == len(rows)
-    assert sorted({r["row"] for r in rows} | {r["row"] for r in q}) == list(range(1, 3001))
+    assert sorted(r["row"] for r in q) == sorted({r["row"] for r in q}) and max(r["row"] for r in q) <= 3000
 
 
 def test_jsonl_gzip_pipeline(aws_env, put_raw, run_pipeline):
@@ -67,6 +68,7 @@ def test_100k_rows_multipart_and_aggregates(aws_env, put_raw, run_pipeline, monk
 
     monkeypatch.setattr(moto.s3.models, "S3_UPLOAD_PART_MIN_SIZE", 1)
     monkeypatch.setattr(writers, "PART_SIZE", 256 * 1024)  # forces several multipart parts
+    monkeypatch.setenv("ENGINE_THREADS", "2")
     body, stats = generated(100_000, 0.002, 5, "--days", "2")
     payload = put_raw(body, key="raw/big.csv.gz", gz=True)
     out = run_pipeline(payload)
@@ -84,6 +86,10 @@ def test_100k_rows_multipart_and_aggregates(aws_env, put_raw, run_pipeline, monk
             Decimal(r["amount"]) for r in rows if r["timestamp"][:10] == it["day"] and r["currency"] == it["currency"]
         ]
         assert Decimal(it["total"]) == sum(mine) and int(it["count"]) == len(mine)
+    parts = [
+        aws_env["s3"].head_object(Bucket=BUCKET, Key=k, PartNumber=1).get("PartsCount") for k in out["curated_keys"]
+    ]
+    assert any(p and p > 1 for p in parts)  # curated objects over one part went up as multipart uploads
     summary = job_item(aws_env, payload["job_id"], sk="SUMMARY")
     assert (summary["rows_read"], summary["accepted"], summary["rejected"]) == (100_000, out["accepted"], stats["bad"])
 
@@ -107,49 +113,42 @@ def _bad_rows(n: int) -> list[str]:
     return [good_row(i) if i % 4 else f"tx-{i:06d},oops,USD,2024-03-02T10:00:00Z,S,completed" for i in range(n)]
 
 
-@pytest.mark.parametrize("gz", [False, True])
-def test_dedupe_table_is_presized_from_what_each_step_knows(aws_env, put_raw, run_step, monkeypatch, gz):
-    """validate: the object size (uncompressed objects only); transform: validate's accepted count."""
-    seen = []
-    real = steps.RowProcessor
-
-    def spy(**kw):
-        seen.append({k: kw.get(k) for k in ("size_hint", "expected_rows")})
-        return real(**kw)
-
-    monkeypatch.setattr(steps, "RowProcessor", spy)
-    text = csv_text(*_bad_rows(400))
-    payload = run_step("ingest", put_raw(text, gz=gz))
-    size = aws_env["s3"].head_object(Bucket=BUCKET, Key=payload["key"])["ContentLength"]
-    run_step("transform", run_step("validate", payload))
-    assert seen == [
-        {"size_hint": None if gz else size, "expected_rows": None},
-        {"size_hint": None, "expected_rows": 300},
-    ]
-    assert not gz or size != len(text)
+Usage = namedtuple("Usage", "total used free")
 
 
-def test_file_too_large_for_the_dedupe_budget_fails_by_name_and_leaves_nothing(
-    aws_env, put_raw, run_step, monkeypatch
-):
-    rows = [good_row(i) for i in range(3000)] + ["tx-bad,oops,USD,2024-03-02T10:00:00Z,S,completed"]
+def test_file_too_large_for_ephemeral_storage_fails_by_name_and_leaves_nothing(aws_env, put_raw, run_step, monkeypatch):
+    rows = [good_row(i) for i in range(3000)]
     payload = run_step("ingest", put_raw(csv_text(*rows)))
-    monkeypatch.setenv("DEDUPE_MEMORY_MB", "0.03125")  # 32 KiB: room for 2,867 ids
-    with pytest.raises(FileTooLargeError, match=r"budget of 0.0312 MiB .* split the file") as exc:
+    size = aws_env["s3"].head_object(Bucket=BUCKET, Key=payload["key"])["ContentLength"]
+    real = shutil.disk_usage
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: Usage(10 << 30, 10 << 30, 64 * 2**20 + size))
+    with pytest.raises(FileTooLargeError) as exc:
         run_step("validate", payload)
-    stored = int(re.search(r"at least ([\d,]+) distinct transaction_ids", str(exc.value))[1].replace(",", ""))
-    assert 0 < stored <= 2867  # ids are checked in blocks: a shard may fill before the table's average load
+    mib = size / 2**20
+    assert str(exc.value) == (
+        f"the file is {mib:.1f} MiB: spooling it and the engine's working space need about {mib * 2.5:.1f} MiB of "
+        f"ephemeral storage, this function has {mib:.1f} MiB free; raise the function's ephemeral_storage "
+        "(up to 10,240 MiB) or split the file"
+    )
     assert job_item(aws_env, payload["job_id"])["status"] == "INGESTED"  # the state machine's Catch marks FAILED
     assert aws_env["s3"].list_objects_v2(Bucket=BUCKET, Prefix="quarantine/")["KeyCount"] == 0
-    monkeypatch.setenv("DEDUPE_MEMORY_MB", "0.0625")  # 64 KiB: enough
+    monkeypatch.setattr(shutil, "disk_usage", real)
     out = run_step("validate", payload)
-    assert (out["rows_read"], out["accepted"], out["rejected"]) == (3001, 3000, 1)
+    assert (out["rows_read"], out["accepted"], out["rejected"]) == (3000, 3000, 0)
+
+
+def test_gzip_that_inflates_beyond_ephemeral_storage_fails_while_spooling(aws_env, put_raw, run_step, monkeypatch):
+    payload = run_step("ingest", put_raw(csv_text(*(good_row(i) for i in range(20_000))), gz=True))
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: Usage(10 << 30, 10 << 30, 64 * 2**20 + 2**20))
+    with pytest.raises(FileTooLargeError, match="decompressed file is larger than the 1 MiB of ephemeral storage"):
+        run_step("validate", payload)
+    assert job_item(aws_env, payload["job_id"])["status"] == "INGESTED"
 
 
 def test_validate_retry_after_crash_mid_stream(aws_env, put_raw, run_step, monkeypatch):
     payload = run_step("ingest", put_raw(csv_text(*_bad_rows(400))))
     calls = {"n": 0}
-    original = core.RowProcessor._reject
+    original = writers.QuarantineWriter.__call__
 
     def flaky(self, *a, **kw):
         calls["n"] += 1
@@ -157,11 +156,11 @@ def test_validate_retry_after_crash_mid_stream(aws_env, put_raw, run_step, monke
             raise Crash("lambda died")
         return original(self, *a, **kw)
 
-    monkeypatch.setattr(core.RowProcessor, "_reject", flaky)
+    monkeypatch.setattr(writers.QuarantineWriter, "__call__", flaky)
     with pytest.raises(Exception, match="lambda died"):
         run_step("validate", payload)
     assert job_item(aws_env, payload["job_id"])["status"] == "INGESTED"
-    monkeypatch.setattr(core.RowProcessor, "_reject", original)
+    monkeypatch.setattr(writers.QuarantineWriter, "__call__", original)
     out = run_step("validate", payload)
     assert (out["rows_read"], out["accepted"], out["rejected"]) == (400, 300, 100)
     q = read_gz_jsonl(aws_env["s3"], out["quarantine_key"])
@@ -171,21 +170,21 @@ def test_validate_retry_after_crash_mid_stream(aws_env, put_raw, run_step, monke
 def test_transform_retry_after_crash_between_objects(aws_env, put_raw, run_step, monkeypatch):
     rows = [good_row(i, day=f"2024-03-0{1 + i % 3}") for i in range(300)]
     payload = run_step("validate", run_step("ingest", put_raw(csv_text(*rows))))
-    original = writers.GzipObjectWriter.close
+    original = writers.upload_file
     state = {"n": 0}
 
-    def close_then_crash(self):
-        key = original(self)
+    def upload_then_crash(*args, **kwargs):
+        key = original(*args, **kwargs)
         state["n"] += 1
         if state["n"] == 2:
             raise Crash("timeout after the second object")
         return key
 
-    monkeypatch.setattr(writers.GzipObjectWriter, "close", close_then_crash)
+    monkeypatch.setattr(writers, "upload_file", upload_then_crash)
     with pytest.raises(Exception, match="timeout"):
         run_step("transform", payload)
     assert job_item(aws_env, payload["job_id"])["status"] == "VALIDATED"
-    monkeypatch.setattr(writers.GzipObjectWriter, "close", original)
+    monkeypatch.setattr(writers, "upload_file", original)
     out = run_step("transform", payload)
     got = curated_rows(aws_env["s3"], out["curated_keys"])
     assert sorted(r["transaction_id"] for r in got) == sorted(f"tx-{i:06d}" for i in range(300))
@@ -275,33 +274,50 @@ def test_object_changed_since_ingest_is_a_consistency_error(aws_env, put_raw, ru
         run_step("validate", payload)
 
 
-def test_logs_and_metrics_are_structured(aws_env, put_raw, run_step, capsys, monkeypatch):
+def _log_to_captured_stdout(app, monkeypatch):
+    """Point a handler's Powertools logger at the stdout pytest is capturing now, at INFO."""
+    handler = app.LOG.registered_handler
+    monkeypatch.setattr(handler, "stream", sys.stdout)
+    app.LOG.setLevel("INFO")
+
+
+def test_logs_and_metrics_are_structured(aws_env, put_raw, run_step, apps, capsys, monkeypatch):
     payload = run_step("ingest", put_raw(csv_text(good_row(1), "x,bad,USD,2024-03-02T10:00:00Z,S,completed")))
     capsys.readouterr()
-    monkeypatch.setenv("LOG_LEVEL", "INFO")
+    _log_to_captured_stdout(apps["validate"], monkeypatch)
     run_step("validate", payload)
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     emf = [line for line in lines if "_aws" in line]
     assert len(emf) == 1
-    assert (emf[0]["RowsRead"], emf[0]["RowsAccepted"], emf[0]["RowsRejected"]) == (2, 1, 1)
-    assert emf[0]["BytesProcessed"] > 0
-    assert {m["Name"] for m in emf[0]["_aws"]["CloudWatchMetrics"][0]["Metrics"]} >= {"RowsAccepted", "RowsRejected"}
+    assert (emf[0]["RowsRead"], emf[0]["RowsAccepted"], emf[0]["RowsRejected"]) == ([2.0], [1.0], [1.0])
+    assert emf[0]["BytesProcessed"][0] > 0 and emf[0]["EngineDuration"][0] >= 0 and emf[0]["StepDuration"][0] > 0
+    names = {m["Name"]: m["Unit"] for m in emf[0]["_aws"]["CloudWatchMetrics"][0]["Metrics"]}
+    assert (
+        names["RowsAccepted"] == "Count"
+        and names["BytesProcessed"] == "Bytes"
+        and names["StepDuration"] == "Milliseconds"
+    )
+    logs = [line for line in lines if "message" in line]
+    assert {(r["message"], r["step"], r["job_id"]) for r in logs} >= {
+        ("validated", "validate", payload["job_id"]),
+        ("step succeeded", "validate", payload["job_id"]),
+    }
+    validated = next(r for r in logs if r["message"] == "validated")
+    assert (validated["rows_read"], validated["accepted"], validated["rejected"]) == (2, 1, 1)
 
 
-def test_long_passes_log_progress_with_size_rate_and_rows(aws_env, put_raw, run_step, apps, capsys, monkeypatch):
-    body, stats = generated(20_000, 0.01, 5)  # ~1.9 MB: several reads of the object
+def test_long_passes_log_progress_with_size_rate_and_phase(aws_env, put_raw, run_step, apps, capsys, monkeypatch):
+    body, _ = generated(20_000, 0.01, 5)  # ~1.9 MB: several reads of the object
     payload = run_step("ingest", put_raw(body))
     monkeypatch.setenv("PROGRESS_EVERY_S", "0")  # a line on every read
-    monkeypatch.setattr(apps["validate"].LOG, "level", 20)
     capsys.readouterr()
+    _log_to_captured_stdout(apps["validate"], monkeypatch)
     run_step("validate", payload)
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     progress = [line for line in lines if line.get("message") == "progress"]
     assert len(progress) >= 2
     assert all(p["step"] == "validate" and p["job_id"] == payload["job_id"] for p in progress)
-    assert all(p["total_bytes"] == len(body) for p in progress)
+    assert all(p["phase"] == "download" and p["total_bytes"] == len(body) for p in progress)
     reads = [p["bytes_read"] for p in progress]
     assert reads == sorted(reads) and reads[-1] == len(body) and progress[-1]["percent"] == 100.0
-    rows = [p["rows_read"] for p in progress]
-    assert rows == sorted(rows) and rows[-1] <= stats["rows"]
-    assert {"mib_per_s", "elapsed_s", "rejected"} <= set(progress[-1])
+    assert {"mib_per_s", "elapsed_s", "eta_s"} <= set(progress[-1])

@@ -7,9 +7,7 @@ import io
 import subprocess
 import sys
 
-from txn_pipeline.core import RowProcessor
-
-from tests.handlers.conftest import REPO
+from tests.handlers.conftest import REPO, run_engine
 from tools import datagen
 
 
@@ -24,9 +22,9 @@ def test_same_seed_same_bytes_and_different_seed_differs():
     assert gen(rows=300, seed=4)[0] != gen(rows=300, seed=5)[0]
 
 
-def test_bad_row_count_matches_validation():
+def test_bad_row_count_matches_validation(tmp_path):
     data, stats = gen(rows=2000, seed=9, bad_ratio=0.15)
-    counts = RowProcessor().process_csv(io.TextIOWrapper(io.BytesIO(data), "utf-8", "surrogateescape", newline=""))
+    counts = run_engine(tmp_path, data).counts
     assert (counts.rows_read, counts.rejected) == (2000, stats["bad"])
     assert len(counts.by_reason) >= 12
 

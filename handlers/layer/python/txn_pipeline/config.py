@@ -1,13 +1,21 @@
-"""Runtime settings, read from the environment the stack sets on each function."""
+"""Runtime settings, read from the environment the stack (and Lambda) sets on each function."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-from .core import DEFAULT_CHUNK_ROWS
 from .errors import ConfigurationError
+
+#: share of the function's memory the engine may use; the rest is the interpreter, boto3, DuckDB's
+#: own untracked allocations and the rejects being written (measured: docs/handlers.md, "Memory")
+ENGINE_MEMORY_SHARE = 0.6
+ENGINE_MEMORY_FLOOR_MB = 64
+#: ephemeral storage kept free while spooling and spilling (logs, the runtime's own files)
+SPARE_DISK_MB = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,11 +26,14 @@ class Settings:
     environment_suffix: str
     service_name: str
     log_level: str = "INFO"
-    chunk_rows: int = DEFAULT_CHUNK_ROWS
     job_ttl_days: int = 90
     metrics_namespace: str = "TxnPipeline"
-    #: memory the duplicate-id table may use (None: unbounded, e.g. outside Lambda)
-    dedupe_max_bytes: int | None = None
+    #: the engine's memory limit (None: DuckDB's default, outside Lambda)
+    engine_memory_mb: int | None = None
+    #: the engine's threads (Lambda gives one vCPU per 1,769 MB of memory)
+    engine_threads: int = 1
+    #: where objects are spooled and the engine spills (the function's ephemeral storage)
+    work_dir: Path = Path(tempfile.gettempdir())
     #: seconds between "progress" log lines of validate/transform on a long object
     progress_every_s: float = 15.0
 
@@ -33,16 +44,15 @@ class Settings:
         if missing:
             raise ConfigurationError(f"missing environment variables: {', '.join(missing)}")
         try:
-            chunk_rows = int(e.get("CHUNK_ROWS") or DEFAULT_CHUNK_ROWS)
             ttl = int(e.get("JOB_TTL_DAYS") or 90)
             progress_every_s = float(e.get("PROGRESS_EVERY_S") or 15.0)
+            threads = int(e.get("ENGINE_THREADS") or os.cpu_count() or 1)
         except ValueError as exc:
             raise ConfigurationError(f"bad numeric setting: {exc}") from exc
-        if chunk_rows < 1:
-            raise ConfigurationError("CHUNK_ROWS must be >= 1")
         if not progress_every_s >= 0:
             raise ConfigurationError("PROGRESS_EVERY_S must be >= 0")
-        dedupe_max_bytes = _dedupe_budget(e)
+        if threads < 1:
+            raise ConfigurationError("ENGINE_THREADS must be >= 1")
         return cls(
             table_name=e["TABLE_NAME"],
             data_bucket=e["DATA_BUCKET"],
@@ -50,26 +60,30 @@ class Settings:
             environment_suffix=e.get("ENVIRONMENT_SUFFIX", ""),
             service_name=e.get("SERVICE_NAME", "txn-pipeline"),
             log_level=(e.get("LOG_LEVEL") or "INFO").upper(),
-            chunk_rows=chunk_rows,
             job_ttl_days=ttl,
-            dedupe_max_bytes=dedupe_max_bytes,
+            engine_memory_mb=engine_memory_mb(e),
+            engine_threads=threads,
+            work_dir=Path(e.get("WORK_DIR") or tempfile.gettempdir()),
             progress_every_s=progress_every_s,
         )
 
 
-def _dedupe_budget(e: Mapping[str, str]) -> int | None:
-    """``DEDUPE_MEMORY_MB`` (MiB, may be fractional), else half of the memory Lambda gives the function
-    (``AWS_LAMBDA_FUNCTION_MEMORY_SIZE``, which the runtime sets), else None (no limit)."""
-    raw, var = e.get("DEDUPE_MEMORY_MB"), "DEDUPE_MEMORY_MB"
-    factor = 1.0
+def engine_memory_mb(e: Mapping[str, str]) -> int | None:
+    """``ENGINE_MEMORY_MB``, else :data:`ENGINE_MEMORY_SHARE` of the memory Lambda gives the function
+    (``AWS_LAMBDA_FUNCTION_MEMORY_SIZE``, set by the runtime), else None (no limit of ours)."""
+    raw, var, share = e.get("ENGINE_MEMORY_MB"), "ENGINE_MEMORY_MB", 1.0
     if not raw:
-        raw, var, factor = e.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0.5
+        raw, var, share = (
+            e.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"),
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+            ENGINE_MEMORY_SHARE,
+        )
     if not raw:
         return None
     try:
-        mib = float(raw) * factor
+        mb = float(raw) * share
     except ValueError as exc:
-        raise ConfigurationError(f"{var} must be a number of MiB, got {raw!r}") from exc
-    if not mib > 0:
+        raise ConfigurationError(f"{var} must be a number of MB, got {raw!r}") from exc
+    if not mb > 0:
         raise ConfigurationError(f"{var} must be > 0, got {raw!r}")
-    return int(mib * 2**20)
+    return max(ENGINE_MEMORY_FLOOR_MB, int(mb))

@@ -25,6 +25,3 @@ MINOR_UNITS: dict[str, int] = {
     **dict.fromkeys(_THREE.split(), 3),
     **dict.fromkeys(_FOUR.split(), 4),
 }
-
-#: codes with two minor units: the shape the fast path in ``core`` handles
-TWO_DECIMALS: frozenset[str] = frozenset(c for c, u in MINOR_UNITS.items() if u == 2)

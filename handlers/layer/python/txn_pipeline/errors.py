@@ -32,7 +32,7 @@ class InvalidFileError(PermanentError):
 
 
 class FileTooLargeError(PermanentError):
-    """The file holds more distinct transaction ids than this function's memory can check for duplicates."""
+    """The file needs more ephemeral storage (spooled text plus the engine's spill) than the function has."""
 
 
 class IllegalTransitionError(PermanentError):

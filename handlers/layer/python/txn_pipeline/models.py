@@ -1,4 +1,4 @@
-"""Plain data shapes shared by the steps: job ids, statuses, rows, rejections."""
+"""Plain data shapes shared by the steps: job ids, statuses, object keys, counts."""
 
 from __future__ import annotations
 
@@ -51,45 +51,13 @@ def quarantine_key(job_id: str) -> str:
 
 
 def curated_key(day: str, job_id: str) -> str:
-    return f"curated/date={day}/{job_id}.jsonl.gz"
+    """One Parquet object per job and UTC day: a retry overwrites it."""
+    return f"curated/date={day}/{job_id}.parquet"
 
 
 def manifest_key(job_id: str) -> str:
     # leading underscore: Hive/Athena/Spark ignore it when listing curated partitions
     return f"curated/_manifests/{job_id}.json"
-
-
-@dataclass(frozen=True, slots=True)
-class FieldError:
-    field: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    """One rejected input record: 1-based data row number (header excluded)."""
-
-    row: int
-    errors: tuple[FieldError, ...]
-    raw: dict[str, str] | str
-
-    def to_json_obj(self) -> dict[str, object]:
-        first = self.errors[0]
-        return {
-            "row": self.row,
-            "field": first.field,
-            "reason": first.reason,
-            "errors": [{"field": e.field, "reason": e.reason} for e in self.errors],
-            "raw": self.raw,
-        }
-
-
-@dataclass(slots=True)
-class Aggregate:
-    """Per (day, currency) running totals; ``total`` is an exact Decimal string."""
-
-    count: int = 0
-    total: str = "0"
 
 
 @dataclass(slots=True)

@@ -1,27 +1,34 @@
-"""Format sniffing and streaming decoding of S3 objects.
+"""Format sniffing, and streaming an S3 object to the function's ephemeral storage.
 
-Nothing here reads a whole object: bodies are wrapped in raw IO classes that
-pull fixed-size blocks, optionally gunzip them block by block, and feed a
-``TextIOWrapper`` (UTF-8, invalid bytes kept as lone surrogates so the row
-holding them is rejected instead of the whole file failing).
+Nothing here holds a whole object in memory: bodies are wrapped in raw IO classes that pull
+fixed-size blocks, hash them (SHA-256 of the stored bytes), optionally gunzip them block by
+block, and :func:`spool` writes the text to a local file the engine reads. Blank lines of a CSV
+are replaced by a marker line on the way (:data:`BLANK_MARK`): the engine's CSV reader skips
+blank lines but still counts them in its line numbers, and a marked line shows up among its
+rejects, so every row number stays exact.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from .core import parse_header
-from .errors import InvalidFileError
+from .errors import FileTooLargeError, InvalidFileError
+from .models import REQUIRED_FIELDS
 
 SNIFF_BYTES = 64 * 1024
 READ_BLOCK = 256 * 1024
 TEXT_BUFFER = 1 << 20
+SPOOL_BLOCK = 1 << 20
+#: what a blank CSV line becomes in the spooled file (a line no real feed holds)
+BLANK_MARK = "\x1fblank line\x1f"
 
 _MAGIC = {
     b"PK\x03\x04": "zip",
@@ -170,13 +177,85 @@ class GunzipReader(io.RawIOBase):
                 return n
 
 
-def open_text(source: Readable, fmt: FileFormat) -> tuple[io.TextIOWrapper, HashingReader]:
-    """Text stream over ``source`` (decompressed as needed) plus the hashing tap on the raw bytes."""
+def parse_header(line: str) -> list[str]:
+    """Column names from the CSV header line (BOM and case/space tolerant)."""
+    line = line.removeprefix("\ufeff")
+    try:
+        cols = next(csv.reader([line.rstrip("\r\n")]), [])
+    except csv.Error as exc:
+        raise InvalidFileError(f"unreadable CSV header: {exc}") from exc
+    names = [c.strip().lower() for c in cols]
+    missing = [f for f in REQUIRED_FIELDS if f not in names]
+    if missing:
+        raise InvalidFileError(f"CSV header is missing required columns: {', '.join(missing)}")
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes or "" in names:
+        raise InvalidFileError(f"CSV header has duplicate or empty column names: {dupes or ['']}")
+    return names
+
+
+def open_raw(source: Readable, fmt: FileFormat) -> tuple[io.RawIOBase, HashingReader]:
+    """Decompressed byte stream over ``source`` plus the hashing tap on the stored bytes."""
     tap = HashingReader(source)
     raw: io.RawIOBase = tap
     if fmt.compression == "gzip":
         raw = GunzipReader(io.BufferedReader(tap, READ_BLOCK))
-    buffered = io.BufferedReader(raw, TEXT_BUFFER)
-    newline = "" if fmt.format == "csv" else "\n"
-    text = io.TextIOWrapper(buffered, encoding="utf-8", errors="surrogateescape", newline=newline)
-    return text, tap
+    return raw, tap
+
+
+class BlankLineMarker:
+    """Replaces each blank line of a byte stream fed in blocks with :data:`BLANK_MARK`."""
+
+    _MARK = BLANK_MARK.encode()
+
+    def __init__(self) -> None:
+        self._held = b""
+
+    def feed(self, data: bytes) -> bytes:
+        out = self._mark(self._held + data)
+        # a block ending in a line break may end a line the next block leaves blank: hold it back
+        keep = 2 if out.endswith(b"\n\r") else 1 if out.endswith(b"\n") else 0
+        out, self._held = out[: len(out) - keep], out[len(out) - keep :]
+        return out
+
+    def flush(self) -> bytes:
+        data, self._held = self._held, b""
+        return self._mark(data)
+
+    def _mark(self, data: bytes) -> bytes:
+        for blank, marked in ((b"\n\n", b"\n" + self._MARK + b"\n"), (b"\n\r\n", b"\n" + self._MARK + b"\r\n")):
+            while blank in data:
+                data = data.replace(blank, marked)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Spooled:
+    path: Path
+    text_bytes: int  # bytes written (decompressed, with markers)
+
+
+def spool(raw: io.RawIOBase, fmt: FileFormat, dest: Path, *, max_bytes: int | None = None) -> Spooled:
+    """Copy the decompressed stream ``raw`` to ``dest`` (CSV blank lines marked); a text larger than
+    ``max_bytes`` fails with :class:`FileTooLargeError` before the disk fills up."""
+    marker = BlankLineMarker() if fmt.format == "csv" else None
+    written = 0
+    with dest.open("wb") as out:
+        while True:
+            block = raw.read(SPOOL_BLOCK)
+            if not block:
+                break
+            if marker is not None:
+                block = marker.feed(block)
+            written += len(block)
+            if max_bytes is not None and written > max_bytes:
+                raise FileTooLargeError(
+                    f"the decompressed file is larger than the {max_bytes / 2**20:,.0f} MiB of ephemeral "
+                    "storage this function can give it; split the file or raise the function's ephemeral_storage"
+                )
+            out.write(block)
+        if marker is not None:
+            tail = marker.flush()
+            written += len(tail)
+            out.write(tail)
+    return Spooled(dest, written)

@@ -1,14 +1,14 @@
 """Handler wiring shared by the four Lambda functions.
 
-``run`` builds the dependencies (lazily created boto3 clients, settings from
-the environment), binds the log context, calls the step, and converts any
-exception into the error taxonomy so Lambda reports ``errorType`` as
+``run`` builds the dependencies (lazily created boto3 clients, settings from the environment),
+appends the step and job id to every log line, traces the step, calls it, flushes the metrics,
+and converts any exception into the error taxonomy so Lambda reports ``errorType`` as
 ``TransientError`` (retried by the state machine) or a permanent name.
 """
 
 from __future__ import annotations
 
-import os
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -16,21 +16,10 @@ from . import aws
 from .config import Settings
 from .errors import classify
 from .jobstore import JobStore
-from .obs import Logger, Metrics
+from .observability import Logger, Metrics, MetricUnit, Tracer
 from .steps import Deps
 
 Step = Callable[[Mapping[str, Any], Deps], dict[str, Any]]
-
-
-def make_logger(default_service: str) -> Logger:
-    return Logger(os.environ.get("SERVICE_NAME") or default_service, os.environ.get("LOG_LEVEL") or "INFO")
-
-
-def make_metrics(default_service: str) -> Metrics:
-    m = Metrics("TxnPipeline", os.environ.get("SERVICE_NAME") or default_service)
-    if os.environ.get("ENVIRONMENT_SUFFIX"):
-        m.dimensions["environment"] = os.environ["ENVIRONMENT_SUFFIX"]
-    return m
 
 
 def build_deps(log: Logger, metrics: Metrics) -> Deps:
@@ -40,21 +29,37 @@ def build_deps(log: Logger, metrics: Metrics) -> Deps:
 
 
 def run(
-    step_name: str, step: Step, event: Mapping[str, Any], context: Any, *, log: Logger, metrics: Metrics
+    step_name: str,
+    step: Step,
+    event: Mapping[str, Any],
+    context: Any,
+    *,
+    log: Logger,
+    metrics: Metrics,
+    tracer: Tracer,
 ) -> dict[str, Any]:
-    log.clear()
-    log.bind(step=step_name, request_id=getattr(context, "aws_request_id", None), job_id=event.get("job_id"))
+    log.clear_state()
+    log.append_keys(step=step_name, request_id=getattr(context, "aws_request_id", None), job_id=event.get("job_id"))
+    started = time.perf_counter()
     try:
-        deps = build_deps(log, metrics)
-        result = step(event, deps)
+        with tracer.provider.in_subsegment(f"## {step_name}") as subsegment:
+            if event.get("job_id"):
+                subsegment.put_annotation("job_id", str(event["job_id"]))
+            deps = build_deps(log, metrics)
+            result = step(event, deps)
         log.info("step succeeded", status=result.get("status"))
         return result
     except Exception as exc:
         err = classify(exc)
-        metrics.add("TransientErrors" if err.retryable else "PermanentErrors", 1)
-        log.error("step failed", exc=exc, error_class=type(err).__name__, retryable=err.retryable)
+        metrics.add_metric(
+            name="TransientErrors" if err.retryable else "PermanentErrors", unit=MetricUnit.Count, value=1
+        )
+        log.exception("step failed", error_class=type(err).__name__, retryable=err.retryable)
         if err is exc:
             raise
         raise err from exc
     finally:
-        metrics.flush()
+        metrics.add_metric(
+            name="StepDuration", unit=MetricUnit.Milliseconds, value=round((time.perf_counter() - started) * 1000)
+        )
+        metrics.flush_metrics()

@@ -6,19 +6,27 @@ counts, format, size, checksum. Never row data. Every step is safe to run
 again: outputs are overwritten deterministically and status changes are
 conditional; a step whose transition is already recorded returns the
 recorded result without redoing the work.
+
+validate and transform spool the object version to the function's ephemeral storage and run
+the engine (:mod:`txn_pipeline.engine`) over it; both passes are deterministic, so they always
+agree on which rows are accepted.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .config import Settings
-from .core import RowProcessor, process_text
-from .errors import ConsistencyError, IllegalTransitionError, InvalidFileError, PermanentError
+from .config import SPARE_DISK_MB, Settings
+from .errors import ConsistencyError, FileTooLargeError, IllegalTransitionError, InvalidFileError, PermanentError
 from .jobstore import JobStore, utc_now
 from .models import (
     ORDER,
@@ -30,9 +38,12 @@ from .models import (
     job_pk,
     manifest_key,
 )
-from .obs import Logger, Metrics, Progress
-from .reader import SNIFF_BYTES, FileFormat, HashingReader, open_text, sniff
-from .writers import CuratedWriter, QuarantineWriter
+from .observability import Logger, Metrics, MetricUnit, Progress
+from .reader import SNIFF_BYTES, FileFormat, open_raw, sniff, spool
+from .writers import QuarantineWriter, upload_curated
+
+if TYPE_CHECKING:  # the engine (DuckDB) is imported by the steps that run it, not by ingest and load
+    from .engine import Result
 
 MAX_KEYS_IN_PAYLOAD = 100
 MAX_KEYS_IN_ITEM = 1000
@@ -104,7 +115,7 @@ def ingest(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
     """Register the job (conditional put; a duplicate event is a no-op) with
     size, format, compression and the S3 checksum (or ETag)."""
     ref = object_ref(event)
-    deps.log.bind(job_id=ref.job_id)
+    deps.log.append_keys(job_id=ref.job_id)
     head = deps.s3.head_object(**ref.s3_args(), ChecksumMode="ENABLED")
     size = int(head["ContentLength"])
     etag = str(head.get("ETag", "")).strip('"')
@@ -138,7 +149,7 @@ def ingest(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
         "compression": fmt.compression if fmt else "unknown",
     }
     job, created = deps.store.register(ref.job_id, fields)
-    deps.metrics.add("JobsRegistered" if created else "DuplicateEvents", 1)
+    deps.metrics.add_metric(name="JobsRegistered" if created else "DuplicateEvents", unit=MetricUnit.Count, value=1)
     if not created:
         deps.log.info("duplicate event: job already registered", status=job.get("status"))
     elif problem is not None:
@@ -166,78 +177,125 @@ def _validated_payload(ref: ObjectRef, job: Mapping[str, Any]) -> dict[str, Any]
     }
 
 
-def _open(deps: Deps, ref: ObjectRef, job: Mapping[str, Any]) -> tuple[Any, Any, Any, FileFormat]:
+#: the engine's working space (its spill) per byte of spooled text, measured on the benchmark file
+WORKING_SPACE_PER_TEXT_BYTE = 1.5
+
+
+@contextmanager
+def _workdir(settings: Settings) -> Iterator[Path]:
+    settings.work_dir.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix="txn-", dir=settings.work_dir))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _fmt_mib(n: float) -> str:
+    mib = n / 2**20
+    return f"{mib:,.0f} MiB" if mib >= 100 else f"{mib:.1f} MiB"
+
+
+def _engine_pass(
+    deps: Deps, ref: ObjectRef, job: Mapping[str, Any], work: Path, *, on_reject: Any = None, curated: bool = False
+) -> tuple[Result, str, int, dict[str, float]]:
+    """Spool the object version into ``work`` (on ephemeral storage) and run the engine over it.
+
+    Returns the engine's result (with ``curated``, its Parquet files are in ``work``: the caller
+    uploads them before the directory goes), the SHA-256 of the stored bytes, the bytes read and
+    the timings."""
+    from .engine import Limits, run
+
     fmt = FileFormat(str(job.get("format")), str(job.get("compression")))
     if fmt.format not in ("csv", "jsonl"):
         raise InvalidFileError(f"file format was not recognised at ingest ({fmt.format})")
+    size = int(job["size"]) if job.get("size") is not None else None
+    settings = deps.settings
+    free = shutil.disk_usage(settings.work_dir).free - SPARE_DISK_MB * 2**20
+    if size is not None and fmt.compression == "none":
+        need = size * (1 + WORKING_SPACE_PER_TEXT_BYTE)
+        if need > free:
+            raise FileTooLargeError(
+                f"the file is {_fmt_mib(size)}: spooling it and the engine's working space need about "
+                f"{_fmt_mib(need)} of ephemeral storage, this function has {_fmt_mib(free)} free; "
+                "raise the function's ephemeral_storage (up to 10,240 MiB) or split the file"
+            )
     args = ref.s3_args()
     if job.get("etag"):
         args["IfMatch"] = f'"{job["etag"]}"'
+    timings: dict[str, float] = {}
+    progress = Progress(deps.log, size, every_s=settings.progress_every_s)
+    started = time.perf_counter()
     body = deps.s3.get_object(**args)["Body"]
-    text, tap = open_text(body, fmt)
-    return body, text, tap, fmt
+    try:
+        raw, tap = open_raw(body, fmt)
+        tap.observer = progress.bytes
+        spooled = spool(raw, fmt, work / f"input.{fmt.format}", max_bytes=free)
+    finally:
+        body.close()
+    timings["download_s"] = time.perf_counter() - started
+    if size is not None and tap.bytes_read != size:
+        raise ConsistencyError(f"read {tap.bytes_read} bytes, object size is {size}")
+    spill = max(0, free - spooled.text_bytes)
+    limits = Limits(
+        threads=settings.engine_threads,
+        memory_mb=settings.engine_memory_mb,
+        temp_dir=work / "spill",
+        max_temp_mb=spill // 2**20,
+    )
+    started = time.perf_counter()
+    result = run(
+        spooled.path, fmt.format, limits=limits, on_reject=on_reject,
+        curated_dir=work / "curated" if curated else None,
+        progress=progress.percent, progress_every_s=settings.progress_every_s,
+    )  # fmt: skip
+    timings["engine_s"] = time.perf_counter() - started
+    return result, tap.sha256.hexdigest(), tap.bytes_read, timings
 
 
-def _stream(
-    deps: Deps, job: Mapping[str, Any], fmt: FileFormat, text: Any, tap: HashingReader, **options: Any
-) -> RowProcessor:
-    """Run a row processor over the object's text (``options``: its sinks and table sizing), logging
-    "progress" lines while it streams (bytes of the object's size, rate, ETA, rows so far); returns it
-    with its final counts and aggregates."""
-    proc = RowProcessor(
-        chunk_rows=deps.settings.chunk_rows, dedupe_max_bytes=deps.settings.dedupe_max_bytes, **options
-    )
-    counts = proc.counts
-    size = job.get("size")
-    tap.observer = Progress(
-        deps.log,
-        int(size) if size is not None else None,
-        every_s=deps.settings.progress_every_s,
-        fields=lambda: {"rows_read": counts.rows_read, "rejected": counts.rejected},
-    )
-    process_text(fmt.format, text, proc)
-    return proc
+def _record_metrics(m: Metrics, result: Result, bytes_read: int, timings: Mapping[str, float]) -> None:
+    c = result.counts
+    m.add_metric(name="RowsRead", unit=MetricUnit.Count, value=c.rows_read)
+    m.add_metric(name="RowsAccepted", unit=MetricUnit.Count, value=c.accepted)
+    m.add_metric(name="RowsRejected", unit=MetricUnit.Count, value=c.rejected)
+    m.add_metric(name="BytesProcessed", unit=MetricUnit.Bytes, value=bytes_read)
+    for name, seconds in timings.items():
+        metric = "DownloadDuration" if name == "download_s" else "EngineDuration"
+        m.add_metric(name=metric, unit=MetricUnit.Milliseconds, value=round(seconds * 1000))
 
 
 def validate(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
-    """Stream the object once: count rows, quarantine rejects, record counts and SHA-256."""
+    """Check every row once: count rows, quarantine rejects, record counts and SHA-256."""
     ref = object_ref(event)
-    deps.log.bind(job_id=ref.job_id)
+    deps.log.append_keys(job_id=ref.job_id)
     job = deps.store.require(ref.job_id)
     if _passed(job, Status.VALIDATED):
         deps.log.info("already validated", status=job.get("status"))
         return _validated_payload(ref, job)
     _require_status(job, Status.INGESTED, "validate")
-    body, text, tap, fmt = _open(deps, ref, job)
     quarantine = QuarantineWriter(deps.s3, deps.settings.data_bucket, ref.job_id)
-    try:
-        size = job.get("size") if fmt.compression == "none" else None
-        counts = _stream(
-            deps, job, fmt, text, tap, on_reject=quarantine, size_hint=int(size) if size is not None else None
-        ).counts
-        qkey = quarantine.close()
-    except BaseException:
-        quarantine.abort()
-        raise
-    finally:
-        body.close()
-    if job.get("size") is not None and tap.bytes_read != int(job["size"]):
-        raise ConsistencyError(f"read {tap.bytes_read} bytes, object size is {job['size']}")
+    with _workdir(deps.settings) as work:
+        try:
+            result, sha256, bytes_read, timings = _engine_pass(deps, ref, job, work, on_reject=quarantine)
+            qkey = quarantine.close()
+        except BaseException:
+            quarantine.abort()
+            raise
+    counts = result.counts
     fields = {
         "rows_read": counts.rows_read,
         "accepted": counts.accepted,
         "rejected": counts.rejected,
         "quarantine_key": qkey,
         "rejected_by_reason": dict(sorted(counts.by_reason.items())[:50]),
-        "sha256": tap.sha256.hexdigest(),
+        "sha256": sha256,
     }
     job = deps.store.transition(ref.job_id, Status.INGESTED, Status.VALIDATED, fields)
-    m = deps.metrics
-    m.add("RowsRead", counts.rows_read)
-    m.add("RowsAccepted", counts.accepted)
-    m.add("RowsRejected", counts.rejected)
-    m.add("BytesProcessed", tap.bytes_read, "Bytes")
-    deps.log.info("validated", rows_read=counts.rows_read, accepted=counts.accepted, rejected=counts.rejected)
+    _record_metrics(deps.metrics, result, bytes_read, timings)
+    deps.log.info(
+        "validated", rows_read=counts.rows_read, accepted=counts.accepted, rejected=counts.rejected,
+        seconds={k: round(v, 2) for k, v in timings.items()},
+    )  # fmt: skip
     return _validated_payload(ref, job)
 
 
@@ -256,35 +314,26 @@ def _transformed_payload(ref: ObjectRef, job: Mapping[str, Any]) -> dict[str, An
 
 
 def transform(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
-    """Stream the object again, write normalised accepted rows per UTC day and a manifest."""
+    """Check the object again and write its accepted rows as one Parquet object per UTC day, plus
+    a manifest with the per-day and currency totals."""
     ref = object_ref(event)
-    deps.log.bind(job_id=ref.job_id)
+    deps.log.append_keys(job_id=ref.job_id)
     job = deps.store.require(ref.job_id)
     if _passed(job, Status.TRANSFORMED):
         deps.log.info("already transformed", status=job.get("status"))
         return _transformed_payload(ref, job)
     _require_status(job, Status.VALIDATED, "transform")
-    body, text, tap, fmt = _open(deps, ref, job)
-    writer = CuratedWriter(deps.s3, deps.settings.data_bucket, ref.job_id)
-    try:
-        accepted = job.get("accepted")
-        proc = _stream(
-            deps, job, fmt, text, tap, sink=writer, expected_rows=int(accepted) if accepted is not None else None
-        )
-        counts = proc.counts
+    with _workdir(deps.settings) as work:
+        result, _, bytes_read, timings = _engine_pass(deps, ref, job, work, curated=True)
+        counts = result.counts
         expected = (job.get("rows_read"), job.get("accepted"), job.get("rejected"))
         got = (counts.rows_read, counts.accepted, counts.rejected)
         if got != expected:
             raise ConsistencyError(f"transform counted {got}, validate recorded {expected}")
-        keys = writer.close()
-    except BaseException:
-        writer.abort()
-        raise
-    finally:
-        body.close()
+        keys = upload_curated(deps.s3, deps.settings.data_bucket, ref.job_id, result.curated)
     aggregates = [
-        {"day": day, "currency": cur, "count": agg.count, "total": agg.total}
-        for (day, cur), agg in sorted(proc.aggregates.items())
+        {"day": day, "currency": cur, "count": count, "total": total}
+        for (day, cur), (count, total) in sorted(result.aggregates.items())
     ]
     manifest = {
         **ref.payload(),
@@ -302,10 +351,12 @@ def transform(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
     )  # fmt: skip
     fields = {"curated_keys": keys[:MAX_KEYS_IN_ITEM], "curated_objects": len(keys), "manifest_key": mkey}
     job = deps.store.transition(ref.job_id, Status.VALIDATED, Status.TRANSFORMED, fields)
-    deps.metrics.add("RowsCurated", counts.accepted)
-    deps.metrics.add("BytesProcessed", tap.bytes_read, "Bytes")
-    deps.metrics.add("CuratedObjects", len(keys))
-    deps.log.info("transformed", curated_objects=len(keys), accepted=counts.accepted)
+    _record_metrics(deps.metrics, result, bytes_read, timings)
+    deps.metrics.add_metric(name="CuratedObjects", unit=MetricUnit.Count, value=len(keys))
+    deps.log.info(
+        "transformed", curated_objects=len(keys), accepted=counts.accepted,
+        seconds={k: round(v, 2) for k, v in timings.items()},
+    )  # fmt: skip
     return _transformed_payload(ref, job)
 
 
@@ -315,7 +366,7 @@ def transform(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
 def load(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
     """Write per-day/currency aggregates and the job summary, then mark the job LOADED."""
     ref = object_ref(event)
-    deps.log.bind(job_id=ref.job_id)
+    deps.log.append_keys(job_id=ref.job_id)
     job = deps.store.require(ref.job_id)
     if _passed(job, Status.LOADED):
         deps.log.info("already loaded")
@@ -348,9 +399,7 @@ def load(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
         "currencies": per_currency, "updated_at": now, "expires_at": job.get("expires_at"),
     })  # fmt: skip
     written = deps.store.put_items(items)
-    job = deps.store.transition(
-        ref.job_id, Status.TRANSFORMED, Status.LOADED, {"aggregates_written": len(items) - 1}
-    )
-    deps.metrics.add("AggregatesWritten", written)
+    job = deps.store.transition(ref.job_id, Status.TRANSFORMED, Status.LOADED, {"aggregates_written": len(items) - 1})
+    deps.metrics.add_metric(name="AggregatesWritten", unit=MetricUnit.Count, value=written)
     deps.log.info("loaded", aggregates=len(items) - 1)
     return {**_transformed_payload(ref, job), "aggregates_written": len(items) - 1}

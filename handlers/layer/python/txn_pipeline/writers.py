@@ -1,12 +1,11 @@
 """S3 output writers with memory bounded by the part size.
 
-``GzipObjectWriter`` compresses text as it arrives and uploads 8 MiB parts
-with S3 multipart upload (one ``put_object`` when the whole object is smaller
-than one part). Object keys are derived from the job id, and the gzip stream
-is deterministic (mtime 0), so a retried step overwrites the same objects
-with the same bytes instead of adding new ones. On any error the multipart
-upload is aborted; an upload left behind by a crashed invocation is invisible
-and removed by the bucket's AbortIncompleteMultipartUpload lifecycle rule.
+``ObjectWriter`` uploads bytes in 8 MiB parts with S3 multipart upload (one ``put_object`` when
+the whole object is smaller than one part); ``GzipObjectWriter`` compresses text on the way.
+Object keys are derived from the job id and the gzip stream is deterministic (mtime 0), so a
+retried step overwrites the same objects instead of adding new ones. On any error the multipart
+upload is aborted; an upload left behind by a crashed invocation is invisible and removed by the
+bucket's AbortIncompleteMultipartUpload lifecycle rule.
 """
 
 from __future__ import annotations
@@ -14,48 +13,51 @@ from __future__ import annotations
 import contextlib
 import json
 import zlib
-from typing import Any
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
 
-from .models import Rejection, curated_key, quarantine_key
+from .models import curated_key, quarantine_key
 
 PART_SIZE = 8 * 1024 * 1024  # S3 minimum is 5 MiB except for the last part
+PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet"
 
 
-class GzipObjectWriter:
+class Quarantinable(Protocol):
+    def to_json_obj(self) -> dict[str, object]: ...
+
+
+class ObjectWriter:
     def __init__(
         self,
         s3: Any,
         bucket: str,
         key: str,
         *,
-        level: int = 6,
         part_size: int | None = None,
-        content_type: str = "application/x-ndjson",
+        content_type: str = "application/octet-stream",
+        content_encoding: str | None = None,
     ) -> None:
         self.s3, self.bucket, self.key = s3, bucket, key
         self.part_size = part_size or PART_SIZE
-        self.content_type = content_type
-        self._z = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        self._headers: dict[str, str] = {"ContentType": content_type}
+        if content_encoding:
+            self._headers["ContentEncoding"] = content_encoding
         self._buf = bytearray()
         self._upload_id: str | None = None
         self._parts: list[dict[str, Any]] = []
-        self.bytes_in = 0
         self.bytes_out = 0
         self.closed = False
 
-    def write(self, text: str) -> None:
-        data = text.encode("utf-8")
-        self.bytes_in += len(data)
-        self._buf += self._z.compress(data)
-        if len(self._buf) >= self.part_size:
+    def write(self, data: bytes) -> None:
+        self._buf += data
+        while len(self._buf) >= self.part_size:
             self._upload_part(bytes(self._buf[: self.part_size]))
             del self._buf[: self.part_size]
 
     def _upload_part(self, body: bytes) -> None:
         if self._upload_id is None:
-            resp = self.s3.create_multipart_upload(
-                Bucket=self.bucket, Key=self.key, ContentType=self.content_type, ContentEncoding="gzip"
-            )
+            resp = self.s3.create_multipart_upload(Bucket=self.bucket, Key=self.key, **self._headers)
             self._upload_id = resp["UploadId"]
         number = len(self._parts) + 1
         resp = self.s3.upload_part(
@@ -68,14 +70,10 @@ class GzipObjectWriter:
         """Finish the object; returns its key."""
         if self.closed:
             return self.key
-        self._buf += self._z.flush()
         body = bytes(self._buf)
         self._buf.clear()
         if self._upload_id is None:
-            self.s3.put_object(
-                Bucket=self.bucket, Key=self.key, Body=body,
-                ContentType=self.content_type, ContentEncoding="gzip",
-            )  # fmt: skip
+            self.s3.put_object(Bucket=self.bucket, Key=self.key, Body=body, **self._headers)
             self.bytes_out += len(body)
         else:
             if body:
@@ -95,6 +93,44 @@ class GzipObjectWriter:
         self.closed = True
 
 
+class GzipObjectWriter:
+    """Text compressed as it arrives into an :class:`ObjectWriter`."""
+
+    def __init__(self, s3: Any, bucket: str, key: str, *, level: int = 6, part_size: int | None = None,
+                 content_type: str = "application/x-ndjson") -> None:  # fmt: skip
+        self.key = key
+        self._out = ObjectWriter(s3, bucket, key, part_size=part_size, content_type=content_type,
+                                 content_encoding="gzip")  # fmt: skip
+        self._z = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        self.bytes_in = 0
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.bytes_in += len(data)
+        self._out.write(self._z.compress(data))
+
+    def close(self) -> str:
+        if not self._out.closed:
+            self._out.write(self._z.flush())
+        return self._out.close()
+
+    def abort(self) -> None:
+        self._out.abort()
+
+
+def upload_file(s3: Any, bucket: str, key: str, path: Path, *, content_type: str, part_size: int | None = None) -> str:
+    """Stream a local file to ``key`` (multipart beyond one part; aborted on error)."""
+    out = ObjectWriter(s3, bucket, key, part_size=part_size, content_type=content_type)
+    try:
+        with path.open("rb") as src:
+            while block := src.read(out.part_size):
+                out.write(block)
+        return out.close()
+    except BaseException:
+        out.abort()
+        raise
+
+
 class QuarantineWriter:
     """Rejected rows as JSON lines (row, field, reason, all errors, raw values) in
     ``quarantine/<job_id>/rejected.jsonl.gz``; the object exists only if a row was rejected."""
@@ -105,7 +141,7 @@ class QuarantineWriter:
         self._lines: list[str] = []
         self.count = 0
 
-    def __call__(self, rejection: Rejection) -> None:
+    def __call__(self, rejection: Quarantinable) -> None:
         # ensure_ascii keeps invalid input bytes (lone surrogates) as \udcXX escapes
         self._lines.append(json.dumps(rejection.to_json_obj(), ensure_ascii=True) + "\n")
         self.count += 1
@@ -125,30 +161,10 @@ class QuarantineWriter:
         self._w.abort()
 
 
-class CuratedWriter:
-    """One gzip JSON-lines object per UTC day: ``curated/date=YYYY-MM-DD/<job_id>.jsonl.gz``.
-
-    Memory: at most one part buffer (<= ``part_size`` compressed bytes) plus a
-    zlib stream per day present in the file.
-    """
-
-    def __init__(self, s3: Any, bucket: str, job_id: str, *, level: int = 1, part_size: int | None = None) -> None:
-        self.s3, self.bucket, self.job_id = s3, bucket, job_id
-        self.level = level
-        self.part_size = part_size
-        self.writers: dict[str, GzipObjectWriter] = {}
-
-    def write(self, day: str, text: str) -> None:
-        w = self.writers.get(day)
-        if w is None:
-            w = self.writers[day] = GzipObjectWriter(
-                self.s3, self.bucket, curated_key(day, self.job_id), level=self.level, part_size=self.part_size
-            )
-        w.write(text)
-
-    def close(self) -> list[str]:
-        return [self.writers[day].close() for day in sorted(self.writers)]
-
-    def abort(self) -> None:
-        for w in self.writers.values():
-            w.abort()
+def upload_curated(s3: Any, bucket: str, job_id: str, files: Mapping[str, list[Path]]) -> list[str]:
+    """The engine's Parquet file of each UTC day to ``curated/date=<day>/<job_id>.parquet``."""
+    keys = []
+    for day in sorted(files):
+        (path,) = files[day]
+        keys.append(upload_file(s3, bucket, curated_key(day, job_id), path, content_type=PARQUET_CONTENT_TYPE))
+    return keys
