@@ -7,7 +7,9 @@
     4. generate a transaction file with bad rows (tools/datagen.py), upload it under raw/
     5. follow the execution the EventBridge trigger starts (or start it explicitly, and say so)
     6. print per-step status, counts, curated/quarantine keys, the job record, the SNS alert
-    7. terraform destroy (state must be empty) and stop the emulator -- unless --keep
+    7. query the loaded days with Athena (the stack's workgroup and Glue table over the curated Parquet):
+       totals per day and currency, which must equal the job's own totals
+    8. terraform destroy (state must be empty) and stop the emulator -- unless --keep
 
 Exit status 0 only when every check passed. Run ``make synth`` first (``make local-deploy`` does).
 """
@@ -25,16 +27,27 @@ from pathlib import Path
 
 from . import emulator as emu
 from .local import DriftError, deployed
-from .pipeline import AlertInbox, Exports, Pipeline, RunResult, jsonable, progress_printer
+from .pipeline import (
+    AlertInbox,
+    Exports,
+    Pipeline,
+    QueryResult,
+    RunResult,
+    athena_query,
+    daily_totals_sql,
+    jsonable,
+    progress_printer,
+    totals_match,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def generate(path: Path, *, rows: int, bad_ratio: float, seed: int) -> dict[str, int]:
+def generate(path: Path, *, rows: int, bad_ratio: float, seed: int, start_day: int = 1) -> dict[str, int]:
     """Run tools/datagen.py; returns its ``{"rows": .., "bad": ..}`` report."""
     result = subprocess.run(
         [sys.executable, str(REPO_ROOT / "tools" / "datagen.py"), "--rows", str(rows), "--bad-ratio", str(bad_ratio),
-         "--seed", str(seed), "-o", str(path)],
+         "--seed", str(seed), "--start-day", str(start_day), "-o", str(path)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     report: dict[str, int] = json.loads(result.stderr.strip().splitlines()[-1])
@@ -77,6 +90,23 @@ def print_run(result: RunResult, generated: dict[str, int] | None = None) -> Non
     for alert in result.alerts:
         print(f"  subject: {alert.get('Subject')}")
         print("  " + json.dumps(json.loads(alert.get("Message") or "{}"), indent=2).replace("\n", "\n  "))
+
+
+def print_query(exports: Exports, query: QueryResult, matches: bool) -> None:
+    _section(
+        f"Athena: totals of the loaded days (workgroup {exports.athena_workgroup}, "
+        f"{exports.glue_database}.{exports.curated_table}) -- {query.state} in {query.seconds:.1f}s"
+    )
+    print("  " + query.query)
+    if query.state != "SUCCEEDED":
+        print(f"  {query.reason}")
+        return
+    widths = [max(len(c), *(len(r[i]) for r in query.rows)) for i, c in enumerate(query.columns)]
+    for line in (query.columns, *query.rows):
+        cells = zip(line, widths, strict=True)
+        print("  " + "  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in enumerate(cells)))
+    print(f"  results  {query.output_location}")
+    print(f"  equal to the job's per-day totals (curated manifest): {'yes' if matches else 'NO'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,6 +163,15 @@ def main(argv: list[str] | None = None) -> int:
                 if not expected_ok:
                     print(f"\nFAIL: expected SUCCEEDED with rejected={generated['bad']}")
                     ok = False
+                else:
+                    manifest = pipeline.manifest(result)
+                    days = sorted({a["day"] for a in manifest["aggregates"]})
+                    query = athena_query(server, exports, daily_totals_sql(exports, days))
+                    matches = query.state == "SUCCEEDED" and totals_match(query, manifest["aggregates"])
+                    print_query(exports, query, matches)
+                    if not matches:
+                        print("\nFAIL: the Athena totals differ from the job's")
+                        ok = False
             finally:
                 inbox.close()
         if not args.keep:

@@ -54,6 +54,9 @@ class Exports:
     table: str
     state_machine_arn: str
     alert_topic_arn: str
+    athena_workgroup: str = ""
+    glue_database: str = ""
+    curated_table: str = ""
 
     @classmethod
     def read(cls, emulator: Clients, environment: str) -> Exports:
@@ -68,6 +71,9 @@ class Exports:
             table=values["table-name"],
             state_machine_arn=values["state-machine-arn"],
             alert_topic_arn=values["alert-topic-arn"],
+            athena_workgroup=values.get("athena-workgroup", ""),
+            glue_database=values.get("glue-database", ""),
+            curated_table=values.get("curated-table", ""),
         )
 
 
@@ -240,6 +246,12 @@ class Pipeline:
             keys += [o["Key"] for o in page.get("Contents", []) if job_id in o["Key"]]
         return sorted(keys)
 
+    def manifest(self, result: RunResult) -> dict[str, Any]:
+        """The job's curated manifest (counts, curated keys, per day and currency totals)."""
+        key = f"curated/_manifests/{result.job_id}.json"
+        document: dict[str, Any] = json.loads(self.s3.get_object(Bucket=self.exports.bucket, Key=key)["Body"].read())
+        return document
+
     def job_item(self, job_id: str) -> dict[str, Any] | None:
         item = self.ddb.get_item(
             TableName=self.exports.table, Key={"pk": {"S": f"JOB#{job_id}"}, "sk": {"S": "JOB"}}, ConsistentRead=True
@@ -286,6 +298,68 @@ class Pipeline:
             seconds=time.perf_counter() - started,
             states_visited=entered_states(events),
         )
+
+
+@dataclass
+class QueryResult:
+    query: str
+    execution_id: str
+    state: str
+    columns: list[str]
+    rows: list[list[str]]
+    seconds: float
+    output_location: str = ""
+    reason: str = ""
+
+
+def athena_query(clients: Clients, exports: Exports, sql: str, *, timeout: float = 60.0) -> QueryResult:
+    """Run ``sql`` in the stack's workgroup against its Glue database; waits for the result."""
+    athena = clients.boto3_client("athena")
+    started = time.perf_counter()
+    execution_id = athena.start_query_execution(
+        QueryString=sql, WorkGroup=exports.athena_workgroup, QueryExecutionContext={"Database": exports.glue_database}
+    )["QueryExecutionId"]
+    while True:
+        execution = athena.get_query_execution(QueryExecutionId=execution_id)["QueryExecution"]
+        state = execution["Status"]["State"]
+        if state in ("SUCCEEDED", "FAILED", "CANCELLED"):
+            break
+        if time.perf_counter() - started > timeout:
+            raise TimeoutError(f"Athena query {execution_id} still {state} after {timeout:.0f}s")
+        time.sleep(0.25)
+    result = QueryResult(
+        query=sql, execution_id=execution_id, state=state, columns=[], rows=[], seconds=time.perf_counter() - started,
+        output_location=execution.get("ResultConfiguration", {}).get("OutputLocation", ""),
+        reason=execution["Status"].get("StateChangeReason", ""),
+    )  # fmt: skip
+    if state == "SUCCEEDED":
+        pages = athena.get_paginator("get_query_results").paginate(QueryExecutionId=execution_id)
+        for page in pages:
+            rows = [[d.get("VarCharValue", "") for d in r["Data"]] for r in page["ResultSet"]["Rows"]]
+            if not result.columns:
+                result.columns = [c["Name"] for c in page["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]]
+                rows = rows[1:]  # Athena's first row repeats the column names
+            result.rows += rows
+    return result
+
+
+def daily_totals_sql(exports: Exports, days: list[str]) -> str:
+    """Transactions and total amount per day and currency of ``days`` (an analyst's first query)."""
+    listed = ", ".join(f"DATE '{d}'" for d in days)
+    return (
+        'SELECT CAST("date" AS VARCHAR) AS day, currency, count(*) AS transactions, '
+        f'CAST(sum(amount) AS VARCHAR) AS total FROM {exports.curated_table} WHERE "date" IN ({listed}) '
+        "GROUP BY 1, 2 ORDER BY 1, 2"
+    )
+
+
+def totals_match(query: QueryResult, aggregates: list[dict[str, Any]]) -> bool:
+    """The query's (day, currency, count, total) rows equal the job's aggregates, as exact decimals."""
+    from decimal import Decimal
+
+    got = {(r[0], r[1]): (int(r[2]), Decimal(r[3])) for r in query.rows}
+    want = {(a["day"], a["currency"]): (int(a["count"]), Decimal(str(a["total"]))) for a in aggregates}
+    return bool(want) and got == want
 
 
 def entered_states(events: list[dict[str, Any]]) -> list[str]:

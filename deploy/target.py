@@ -27,7 +27,7 @@ UV = REPO_ROOT / ".venv-uv" / "bin" / "uv"
 OVERRIDE_FILE = "zz_emulator_override.tf.json"
 
 # Every AWS API the stack's resources and data sources call (provider 5.x endpoint keys).
-# sts: data.aws_caller_identity still calls GetCallerIdentity with skip_requesting_account_id.
+# sts: the provider asks GetCallerIdentity for the account id (data.aws_caller_identity too).
 SERVICES = (
     "athena",  # the analysts' workgroup
     "cloudwatch",  # dashboard, metric alarms
@@ -92,7 +92,9 @@ def override_document(endpoint: str, *, max_retries: int = 5, ca_bundle: Path | 
                     "access_key": "test",
                     "secret_key": "test",
                     "skip_credentials_validation": True,
-                    "skip_requesting_account_id": True,
+                    # the provider builds some ARNs itself (Athena workgroups, Glue databases) and needs
+                    # the account id for them: the emulator answers GetCallerIdentity (000000000000)
+                    "skip_requesting_account_id": False,
                     "skip_metadata_api_check": True,
                     "skip_region_validation": True,
                     "s3_use_path_style": True,

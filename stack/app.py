@@ -51,7 +51,8 @@ def synth(
     config: PipelineConfig, outdir: Path, customize: Callable[[PipelineStack], None] | None = None
 ) -> tuple[Path, str]:
     """Synthesize the stack (fails on governance violations); returns its ``cdk.tf.json`` and a
-    one-line governance summary. ``customize`` may change the stack before synth (examples, tests)."""
+    summary (governance, the dependency layer's size and build). ``customize`` may change the stack
+    before synth (examples, tests)."""
     from tfcdk import App
 
     from .pipeline_stack import PipelineStack, stack_id
@@ -71,6 +72,7 @@ def synth(
         )
         for finding in report.warnings:
             summary += "\n  warning: " + finding.format()
+    summary += f"\ndependency layer {stack.dependency_layer.built.describe()}"
     return outdir / "stacks" / stack_id(config) / "cdk.tf.json", summary
 
 

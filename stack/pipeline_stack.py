@@ -15,6 +15,7 @@ from tfcdk import Construct, LocalBackend, S3Backend, TerraformStack
 from tfcdk.aws import load
 
 from .config import PipelineConfig
+from .constructs.analytics import CuratedAnalytics
 from .constructs.data_bucket import DataBucket
 from .constructs.encryption import DataKey
 from .constructs.exports import Exports
@@ -34,6 +35,17 @@ _partition = load("data_aws_partition")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HANDLERS = REPO_ROOT / "handlers"
 STEPS = ("ingest", "validate", "transform", "load")
+#: the curated Parquet columns as Glue/Hive types (the engine writes them: txn_pipeline.engine.CURATED_COLUMNS;
+#: tests/stack/test_analytics.py checks the two agree on a real Parquet file)
+CURATED_COLUMNS = (
+    ("transaction_id", "string"),
+    ("amount", "decimal(22,4)"),
+    ("currency", "string"),
+    ("timestamp", "timestamp"),
+    ("merchant", "string"),
+    ("status", "string"),
+    ("extra", "map<string,string>"),
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -221,6 +233,27 @@ class PipelineStack(TerraformStack):
         )
         self.alerts.allow_event_rule(rule_arn=self.workflow.rule.arn)
 
+        self.analytics = CuratedAnalytics(
+            self,
+            "analytics",
+            database_name=c.name("glue", "curated").replace("-", "_"),
+            table_name=f"transactions_{c.environment_suffix}".replace("-", "_"),
+            workgroup_name=c.name("athena", "analysts"),
+            policy_name=c.name("policy", "curated-readers"),
+            bucket_name=c.bucket_name,
+            bucket_arn=bucket_arn,
+            data_prefix="curated/",
+            results_prefix="athena-results/",
+            columns=CURATED_COLUMNS,
+            partition_key="date",
+            first_day="2000-01-01",
+            kms_key_arn=self.key.arn,
+            bytes_scanned_cutoff=100 * 2**30,
+            account_id=account_id,
+            region=c.region,
+            partition=partition,
+        )
+
         alarms = [
             AlarmSpec(
                 name=c.name("alarm", f"{step}-{metric.lower()}"),
@@ -273,6 +306,10 @@ class PipelineStack(TerraformStack):
                 "state-machine-arn": self.workflow.arn,
                 "vpc-id": self.network.vpc.id,
                 "alert-topic-arn": self.alerts.topic_arn,
+                "athena-workgroup": self.analytics.workgroup_name,
+                "glue-database": self.analytics.database_name,
+                "curated-table": self.analytics.table_name,
+                "curated-readers-policy-arn": self.analytics.reader_policy.arn,
             },
             lists={"private-subnet-ids": self.network.subnet_ids},
         )

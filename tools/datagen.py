@@ -207,11 +207,12 @@ def generate(
     seed: int = 0,
     days: int = 3,
     odd_ratio: float = 0.03,
+    start_day: int = 1,
 ) -> dict[str, int]:
     """Write a file to ``out`` (uncompressed bytes); stop at ``rows`` rows or ``size`` bytes."""
     if rows is None and size is None:
         raise ValueError("give rows or size")
-    gen = Generator(seed, bad_ratio, days=days, odd_ratio=odd_ratio)
+    gen = Generator(seed, bad_ratio, days=days, start_day=start_day, odd_ratio=odd_ratio)
     enc = encode_csv_row if fmt == "csv" else encode_jsonl_row
     written = 0
     buf: list[bytes] = []
@@ -240,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--bad-ratio", type=float, default=0.0, help="share of malformed rows (0..1)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--days", type=int, default=3, help="spread timestamps over this many days")
+    p.add_argument("--start-day", type=int, default=1, help="first day (of March 2024) the timestamps fall on")
     p.add_argument("--odd-ratio", type=float, default=0.03, help="share of valid rows in unusual shapes")
     p.add_argument("-o", "--output", default="-", help="file path, or - for stdout")
     a = p.parse_args(argv)
@@ -249,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         stats = generate(
             out,
             rows=a.rows, size=a.size, fmt=a.format, bad_ratio=a.bad_ratio, seed=a.seed, days=a.days,
-            odd_ratio=a.odd_ratio,
+            odd_ratio=a.odd_ratio, start_day=a.start_day,
         )  # fmt: skip
         if a.gzip:
             out.close()

@@ -26,9 +26,9 @@ def test_unknown_resource_type_is_reported() -> None:
 def test_override_points_every_service_at_the_emulator() -> None:
     provider = target.override_document("http://127.0.0.1:4599")["provider"]["aws"][0]
     assert provider["endpoints"] == [dict.fromkeys(target.SERVICES, "http://127.0.0.1:4599")]
-    for flag in ("skip_credentials_validation", "skip_requesting_account_id", "skip_metadata_api_check",
-                 "s3_use_path_style"):  # fmt: skip
+    for flag in ("skip_credentials_validation", "skip_metadata_api_check", "s3_use_path_style"):
         assert provider[flag] is True
+    assert provider["skip_requesting_account_id"] is False  # ARNs the provider builds need the account id
     assert provider["max_retries"] >= 3
     assert "region" not in provider and "default_tags" not in provider  # merged from the stack, not replaced
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from deploy.demo import generate
-from deploy.pipeline import AlertInbox, Pipeline, object_created_event
+from deploy.pipeline import AlertInbox, Pipeline, athena_query, daily_totals_sql, object_created_event, totals_match
 
 pytestmark = pytest.mark.e2e
 
@@ -64,6 +64,26 @@ def test_bad_rows_are_quarantined_with_exact_counts(pipeline: Pipeline, inbox: A
 
     assert len(gzip.decompress(quarantined).splitlines()) == report["bad"]
     assert result.alerts == []
+
+
+def test_athena_reads_the_curated_parquet_of_a_loaded_job(
+    pipeline: Pipeline, inbox: AlertInbox, tmp_path: Path
+) -> None:
+    path = tmp_path / "athena.csv"
+    report = generate(path, rows=800, bad_ratio=0.05, seed=21, start_day=20)  # days no other test loads
+    result = pipeline.run(_unique("athena.csv"), path.read_bytes(), inbox=inbox)
+    assert result.status == "SUCCEEDED", result.error
+    manifest = pipeline.manifest(result)
+    parquet = [k for k in result.curated_keys if k.endswith(".parquet")]
+    assert parquet == sorted(manifest["curated_keys"]) and all(k.endswith(f"/{result.job_id}.parquet") for k in parquet)
+    days = sorted({a["day"] for a in manifest["aggregates"]})
+    assert {"2024-03-20", "2024-03-22"} <= set(days) <= {f"2024-03-{d}" for d in range(19, 24)}  # offsets shift a few
+    query = athena_query(pipeline.emulator, pipeline.exports, daily_totals_sql(pipeline.exports, days))
+    assert query.state == "SUCCEEDED", query.reason
+    assert query.columns == ["day", "currency", "transactions", "total"]
+    assert sum(int(r[2]) for r in query.rows) == 800 - report["bad"]
+    assert totals_match(query, manifest["aggregates"])
+    assert query.output_location.startswith(f"s3://{pipeline.exports.bucket}/athena-results/")
 
 
 def test_garbage_file_fails_with_one_alert(pipeline: Pipeline, inbox: AlertInbox) -> None:

@@ -64,6 +64,8 @@ def test_deployed_stack_is_fully_tagged_and_in_sync(pipeline: Pipeline, dev_stac
         "logs not audited (--services)",
         "ssm not audited (--services)",
         "states not audited (--services)",
+        # the Athena workgroup and the Glue database: tag_audit.drift has no ARN rule for them yet
+        "unknown service not audited (--services)",
     ]
 
 

@@ -256,7 +256,8 @@ def test_private_network_without_nat(dev_stack: SynthesizedStack) -> None:
 
 def test_ssm_exports_and_outputs(dev_stack: SynthesizedStack) -> None:
     params = {p["name"]: p for p in dev_stack.resources("aws_ssm_parameter").values()}
-    names = ("bucket-name", "table-name", "state-machine-arn", "vpc-id", "alert-topic-arn", "private-subnet-ids")
+    names = ("bucket-name", "table-name", "state-machine-arn", "vpc-id", "alert-topic-arn", "private-subnet-ids",
+             "athena-workgroup", "glue-database", "curated-table", "curated-readers-policy-arn")  # fmt: skip
     assert sorted(params) == sorted(f"/pipeline/dev/{n}" for n in names)
     assert params["/pipeline/dev/private-subnet-ids"]["type"] == "StringList"
     assert sorted(dev_stack.document["output"]) == sorted(n.replace("-", "_") for n in names)
