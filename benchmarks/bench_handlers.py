@@ -1,19 +1,18 @@
-"""Performance benchmark for the handlers' validate+transform core (not part of the test run).
+"""Performance benchmark of the handlers' engine (not part of the test run).
 
-    .venv/bin/python benchmarks/bench_handlers.py                 # 1 GB CSV in /tmp, reused if present
-    .venv/bin/python benchmarks/bench_handlers.py --size 100MB    # quicker
-    .venv/bin/python benchmarks/bench_handlers.py --gzip-output   # also deflate the curated output
+    .venv/bin/python benchmarks/bench_handlers.py                   # 1 GB CSV in /tmp, reused if present
+    .venv/bin/python benchmarks/bench_handlers.py --size 100MB      # quicker
+    .venv/bin/python benchmarks/bench_handlers.py --profile         # + DuckDB's profile of the load query
+    .venv/bin/python benchmarks/bench_handlers.py --size 4GB --engine-only --threads 1   # bounded memory
 
-One child process reads the same file three times: a bare ``csv.reader`` pass
-(the baseline), the issue's naive reference loop (``DictReader`` + ``Decimal``
-+ ``fromisoformat``, nothing else checked or written) and the core pass
-(``RowProcessor``: every validation rule, duplicate detection, normalisation,
-curated JSON serialisation and per day/currency aggregates, with the dedupe
-table pre-sized from the file size as the validate step does;
-``--gzip-output`` adds the zlib compression the transform step applies). The
-parent prints MB/s for each, the core/baseline ratio (target >= 0.5) and the
-child's peak RSS from ``getrusage(RUSAGE_CHILDREN)`` (target <= 256 MB for
-1 GB). ``bench_ceiling.py`` measures how high that ratio can go at best.
+Each pass runs in its own child process, one after the other, over the same file: a bare
+``csv.reader`` pass (the baseline), then validate+transform in the engine (every rule, the
+duplicate check, the rejects serialised as the quarantine writes them, the per-day and currency
+totals and the curated Parquet files), with 1 thread under the memory limit of a 1,769 MB
+function (one vCPU) and with 2 threads under that of a 3,538 MB function (two vCPUs), the limit
+derived exactly as the handlers derive it (``txn_pipeline.config``), spilling to a temporary
+directory. The parent prints MB/s, the ratio to the baseline (targets: >= 0.5 on one thread,
+>= 1.0 on two) and each child's peak RSS against the function memory it stands for.
 """
 
 from __future__ import annotations
@@ -25,20 +24,19 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
-import zlib
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "handlers" / "layer" / "python")]
 
-from txn_pipeline.core import RowProcessor  # noqa: E402
-
 from tools import datagen  # noqa: E402
 
 SEED, BAD_RATIO = 1, 0.005
+#: function memory -> vCPUs Lambda gives it (one per 1,769 MB)
+CONFIGS = {1: 1769, 2: 3538}
 
 
 def ensure_file(path: Path, size: int) -> None:
@@ -54,87 +52,146 @@ def ensure_file(path: Path, size: int) -> None:
     print(f"  {stats['rows']} rows, {stats['bad']} bad, {time.perf_counter() - t0:.0f} s", flush=True)
 
 
-class CountingSink:
-    def __init__(self, gzip_output: bool) -> None:
-        self.chars = 0
-        self.compressed = 0
-        self.gzip_output = gzip_output
-        self.z: dict[str, zlib._Compress] = {}
-
-    def write(self, day: str, text: str) -> None:
-        self.chars += len(text)
-        if self.gzip_output:
-            z = self.z.get(day) or self.z.setdefault(day, zlib.compressobj(1, zlib.DEFLATED, 31))
-            self.compressed += len(z.compress(text.encode()))
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def child(path: str, gzip_output: bool) -> None:
-    size = os.path.getsize(path)
-
-    def open_text():
-        return open(path, encoding="utf-8", errors="surrogateescape", newline="")
-
+def child_csv(path: str) -> dict[str, Any]:
     t0 = time.perf_counter()
     records = 0
-    with open_text() as f:
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as f:
         for _ in csv.reader(f):
             records += 1
-    t_csv = time.perf_counter() - t0
+    return {"seconds": time.perf_counter() - t0, "records": records, "rss_mb": peak_rss_mb()}
 
-    # the issue's other reference point: a naive loop that parses two fields and checks nothing else
-    t0 = time.perf_counter()
-    naive_bad = 0
-    with open_text() as f:
-        for rec in csv.DictReader(f):
-            try:
-                Decimal(rec["amount"])
-                datetime.fromisoformat(rec["timestamp"])
-            except (InvalidOperation, ValueError, TypeError):
-                naive_bad += 1
-    t_naive = time.perf_counter() - t0
 
-    rejected = []
-    sink = CountingSink(gzip_output)
-    t0 = time.perf_counter()
-    with open_text() as f:
-        proc = RowProcessor(on_reject=rejected.append, sink=sink, size_hint=size)  # as validate gets it
-        counts = proc.process_csv(f)
-    t_core = time.perf_counter() - t0
-    print(json.dumps({
-        "bytes": size, "records": records, "t_csv": t_csv, "t_core": t_core, "t_naive": t_naive,
-        "rows_read": counts.rows_read, "accepted": counts.accepted, "rejected": counts.rejected,
-        "curated_chars": sink.chars, "dedupe_bytes": proc.dedupe.memory_bytes(),
-    }))  # fmt: skip
+def child_engine(path: str, threads: int, function_mb: int, profile: bool) -> dict[str, Any]:
+    from txn_pipeline import engine
+    from txn_pipeline.config import engine_memory_mb
+
+    memory_mb = engine_memory_mb({"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function_mb)})
+    rejected_bytes = 0
+
+    def quarantine(rejection: engine.Rejected) -> None:  # what QuarantineWriter serialises per row
+        nonlocal rejected_bytes
+        rejected_bytes += len(json.dumps(rejection.to_json_obj(), ensure_ascii=True)) + 1
+
+    with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
+        work = Path(tmp)
+        limits = engine.Limits(threads=threads, memory_mb=memory_mb, temp_dir=work / "spill")
+        t0 = time.perf_counter()
+        with engine.Engine(limits) as e:
+            if profile:  # DuckDB's profile of the one query that reads and checks the file
+                run_sql = e._sql
+
+                def profiled(name: str, query: str, params: Any = None) -> Any:
+                    if name != "load":
+                        return run_sql(name, query, params)
+                    e.con.execute(f"PRAGMA enable_profiling = 'json'; PRAGMA profiling_output = '{work / 'p.json'}'")
+                    try:
+                        return run_sql(name, query, params)
+                    finally:
+                        e.con.execute("PRAGMA disable_profiling")
+
+                e._sql = profiled  # type: ignore[method-assign]
+            e.load_csv(Path(path))
+            e.dedupe()
+            counts = e.counts()
+            e.rejects(quarantine)
+            aggregates = e.aggregates()
+            files = e.write_curated(work / "curated", sorted({day for day, _ in aggregates}))
+            seconds = time.perf_counter() - t0
+            timings = dict(e.timings)
+        parquet_bytes = sum(p.stat().st_size for paths in files.values() for p in paths)
+        profile_doc = json.loads((work / "p.json").read_text()) if profile else None
+    return {
+        "seconds": seconds, "rows_read": counts.rows_read, "accepted": counts.accepted, "rejected": counts.rejected,
+        "days": len(files), "parquet_mb": parquet_bytes / 1e6, "quarantine_mb": rejected_bytes / 1e6,
+        "timings": timings, "memory_limit_mb": memory_mb, "rss_mb": peak_rss_mb(), "profile": profile_doc,
+    }  # fmt: skip
+
+
+def run_child(*args: str) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"child {args} failed ({out.returncode}):\n{out.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def operator_profile(doc: dict[str, Any]) -> list[str]:
+    """DuckDB's profile of the load query as a tree: each operator's own time and rows out; a
+    projection lists the expressions it computes (the rules live in the heavy ones)."""
+    total = sum_timing = 0.0
+    lines: list[str] = []
+
+    def walk(node: dict[str, Any], depth: int) -> None:
+        nonlocal sum_timing
+        name = str(node.get("name") or "")
+        timing = float(node.get("timing") or 0.0)
+        sum_timing += timing
+        exprs = node.get("extra_info", {}).get("Projections") or []
+        what = f" [{', '.join(map(str, exprs))[:90]}]" if name == "PROJECTION" and timing > 0.05 * total else ""
+        if name:
+            lines.append(
+                f"    {'  ' * depth}{name} {timing:.2f} s, {int(node.get('intermediate_rows') or 0):,} rows{what}"
+            )
+        for child in node.get("children") or []:
+            walk(child, depth + 1)
+
+    total = float(doc.get("query", {}).get("cpu_time") or 0.0) or 1.0
+    for op in doc.get("operator") or []:
+        walk(op, 0)
+    lines.append(f"    CPU time of the query {total:.2f} s (operators above: {sum_timing:.2f} s)")
+    return lines
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--size", type=datagen.parse_size, default=datagen.parse_size("1GB"))
     p.add_argument("--path", type=Path)
-    p.add_argument("--gzip-output", action="store_true")
-    p.add_argument("--child", help=argparse.SUPPRESS)
+    p.add_argument("--threads", type=int, action="append", help="engine passes to run (default: 1 and 2)")
+    p.add_argument("--engine-only", action="store_true", help="skip the csv.reader baseline")
+    p.add_argument("--profile", action="store_true", help="print DuckDB's operator profile of the load query")
+    p.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
     a = p.parse_args()
-    if a.child:
-        child(a.child, a.gzip_output)
+    if a.child is not None:
+        kind, path, *rest = a.child
+        result = child_csv(path) if kind == "csv" else child_engine(path, int(rest[0]), int(rest[1]), rest[2] == "1")
+        print(json.dumps(result))
         return 0
     path = a.path or Path(f"/tmp/txn_bench_{a.size // 10**6}MB_s{SEED}.csv")
     ensure_file(path, a.size)
-    cmd = [sys.executable, __file__, "--child", str(path)] + (["--gzip-output"] if a.gzip_output else [])
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    r = json.loads(out.stdout)
-    rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
-    mb = r["bytes"] / 1e6
-    csv_rate, core_rate = mb / r["t_csv"], mb / r["t_core"]
-    ratio = core_rate / csv_rate
-    print(f"file                 {path} ({mb:.0f} MB, {r['rows_read']} rows, {r['rejected']} rejected)")
-    print(f"bare csv.reader      {csv_rate:7.1f} MB/s  ({r['t_csv']:.1f} s)")
-    print(f"naive DictReader     {mb / r['t_naive']:7.1f} MB/s  ({r['t_naive']:.1f} s; + Decimal + fromisoformat only)")
-    label = "core (+gzip output)" if a.gzip_output else "validate+transform "
-    print(f"{label}  {core_rate:7.1f} MB/s  ({r['t_core']:.1f} s)")
-    print(f"ratio                {ratio:7.2f}      (target >= 0.5)  {'OK' if ratio >= 0.5 else 'BELOW TARGET'}")
-    print(f"peak RSS             {rss_mb:7.0f} MB    (target <= 256) {'OK' if rss_mb <= 256 else 'ABOVE TARGET'}")
-    print(f"  dedupe table       {r['dedupe_bytes'] / 2**20:7.0f} MiB")
-    print(f"load average         {os.getloadavg()[0]:7.2f}      ({os.cpu_count()} CPUs, shared)")
+    mb = path.stat().st_size / 1e6
+    print(f"file                 {path} ({mb:.0f} MB)")
+    print(f"load average         {os.getloadavg()[0]:7.2f}      ({os.cpu_count()} CPUs, shared)", flush=True)
+    base = None
+    if not a.engine_only:
+        base = run_child("csv", str(path))
+        print(f"bare csv.reader      {mb / base['seconds']:7.1f} MB/s  ({base['seconds']:.1f} s, "
+              f"{base['records']} records, peak RSS {base['rss_mb']:.0f} MB)", flush=True)  # fmt: skip
+    for threads in a.threads or [1, 2]:
+        function_mb = CONFIGS.get(threads, 1769 * threads)
+        r = run_child("engine", str(path), str(threads), str(function_mb), "1" if a.profile else "0")
+        rate = mb / r["seconds"]
+        print(f"validate+transform   {rate:7.1f} MB/s  ({r['seconds']:.1f} s) with {threads} thread(s), engine memory "
+              f"limit {r['memory_limit_mb']} MB (a {function_mb} MB function)")  # fmt: skip
+        print(f"  rows               {r['rows_read']:,} read, {r['accepted']:,} accepted, {r['rejected']:,} "
+              f"rejected; {r['days']} Parquet files {r['parquet_mb']:.0f} MB, "
+              f"quarantine {r['quarantine_mb']:.1f} MB")  # fmt: skip
+        print(f"  seconds per phase  {', '.join(f'{k} {v:.1f}' for k, v in r['timings'].items())}")
+        verdict = "OK" if r["rss_mb"] <= function_mb else "ABOVE"
+        print(f"  peak RSS           {r['rss_mb']:7.0f} MB    (function memory {function_mb} MB) {verdict}")
+        if base is not None:
+            ratio = rate / (mb / base["seconds"])
+            target = 0.5 if threads == 1 else 1.0
+            verdict = "OK" if ratio >= target else "BELOW TARGET"
+            print(f"  ratio to csv.reader {ratio:6.2f}     (target >= {target}) {verdict}")
+        if r.get("profile"):
+            print("  DuckDB profile of the load query (read, rules, table):")
+            print("\n".join(operator_profile(r["profile"])))
+        sys.stdout.flush()
+    print(f"load average         {os.getloadavg()[0]:7.2f}      at the end")
     return 0
 
 
