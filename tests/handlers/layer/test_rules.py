@@ -149,7 +149,9 @@ def test_timestamp(con, value, expected):
     ],
 )
 def test_merchant(con, value, expected):
-    assert evaluate(con, rules.merchant(rules.trimmed("$v")), v=value) == expected
+    plain = rules.plain_merchant("$v")
+    assert evaluate(con, rules.merchant(rules.trimmed("$v", plain), plain), v=value) == expected
+    assert evaluate(con, rules.merchant(rules.trimmed("$v", "false")), v=value) == expected  # the detailed checks alone
 
 
 @pytest.mark.parametrize(
@@ -206,7 +208,8 @@ def test_currency_enum_holds_every_iso_code_once():
 )  # fmt: skip
 def test_merchant_is_trimmed_of_what_str_strip_removes(con, value, expected):
     assert value.strip() == expected
-    assert evaluate(con, rules.trimmed("$v"), v=value) == expected
+    assert evaluate(con, rules.trimmed("$v", rules.plain_merchant("$v")), v=value) == expected
+    assert evaluate(con, rules.plain_merchant("$v"), v=value) is (value == expected)
 
 
 def test_whitespace_is_exactly_what_str_isspace_says():

@@ -132,7 +132,7 @@ def _checks(source: str, extras: Sequence[str], *, pre: bool) -> str:
         "amount": rules.amount("amt", "mu"),
         "currency": rules.currency("cur", "cc"),
         "timestamp": rules.timestamp("ts", "tsc", "tp"),
-        "merchant": rules.merchant("mt"),
+        "merchant": rules.merchant("mt", "mp"),
         "status": rules.status("st", "sc"),
     }
     ok = " AND ".join(f"e_{_SHORT[f]} IS NULL" for f in REQUIRED_FIELDS)
@@ -148,12 +148,14 @@ def _checks(source: str, extras: Sequence[str], *, pre: bool) -> str:
     derived = [
         f"{rules.currency_code('cur')} AS cc",
         f"{rules.status_code('st')} AS sc",
-        f"{rules.trimmed('mer')} AS mt",
+        f"{rules.plain_merchant('mer')} AS mp",
         f"{rules.canonical_timestamp('ts')} AS tsc",
     ]
+    derived2 = [f"{rules.minor_units('cc')} AS mu", f"{rules.timestamp_parts('ts', 'tsc')} AS tp",
+                f"{rules.trimmed('mer', 'mp')} AS mt"]  # fmt: skip
     return f"""
     WITH d AS (SELECT *, {", ".join(derived)} FROM {source}),
-    d2 AS (SELECT *, {rules.minor_units("cc")} AS mu, {rules.timestamp_parts("ts", "tsc")} AS tp FROM d),
+    d2 AS (SELECT *, {", ".join(derived2)} FROM d),
     e AS (SELECT *, {", ".join(f"{sql} AS e_{_SHORT[f]}" for f, sql in reasons.items())} FROM d2)
     SELECT *, {ok} AS ok,
       CASE WHEN ok THEN CAST(amt AS {AMOUNT_TYPE}) END AS amount,

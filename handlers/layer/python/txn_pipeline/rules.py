@@ -63,8 +63,10 @@ def type_definitions() -> list[str]:
 
 
 def currency_code(value: str) -> str:
-    """The ISO 4217 code (upper case) or NULL; three ASCII letters in any case."""
-    return f"CASE WHEN strlen({value}) = 3 AND length({value}) = 3 THEN TRY_CAST(upper({value}) AS currency_code) END"
+    """The ISO 4217 code (upper case) or NULL; three ASCII letters in any case (the code as it
+    stands first: most feeds write it in upper case, and ``upper`` costs a new string)."""
+    lower = f"CASE WHEN strlen({value}) = 3 AND length({value}) = 3 THEN TRY_CAST(upper({value}) AS currency_code) END"
+    return f"coalesce(TRY_CAST({value} AS currency_code), {lower})"
 
 
 def minor_units(code: str) -> str:
@@ -80,12 +82,24 @@ def status_code(value: str) -> str:
     return f"TRY_CAST({value} AS status_code)"
 
 
-def trimmed(value: str) -> str:
-    """The merchant without surrounding whitespace (the common untouched case costs two lookups)."""
-    return (
-        f"CASE WHEN ascii({value}) BETWEEN 33 AND 126 AND ascii({value}[-1]) BETWEEN 33 AND 126 THEN {value} "
-        f"ELSE trim({value}, {sql_string(WHITESPACE)}) END"
-    )
+def _not_in(chars: str) -> str:
+    """A regex class of every character but ``chars`` (and the C0 controls and DEL)."""
+    listed = "".join(f"\\x{{{ord(c):x}}}" for c in chars if " " <= c != "\x7f")
+    return f"[^\\x00-\\x1f\\x7f{listed}]"
+
+
+#: a merchant name that needs nothing done: no surrounding whitespace, no control character, not too long
+PLAIN_MERCHANT_RE = f"{_not_in(WHITESPACE)}(?:[^\\x00-\\x1f\\x7f]{{0,{MAX_MERCHANT_LEN - 2}}}{_not_in(WHITESPACE)})?"
+
+
+def plain_merchant(value: str) -> str:
+    """True for a merchant :data:`PLAIN_MERCHANT_RE` takes as it is (one regex for most rows)."""
+    return f"regexp_full_match({value}, {sql_string(PLAIN_MERCHANT_RE)})"
+
+
+def trimmed(value: str, plain: str) -> str:
+    """The merchant without surrounding whitespace (``plain``: :func:`plain_merchant`)."""
+    return f"CASE WHEN {plain} THEN {value} ELSE trim({value}, {sql_string(WHITESPACE)}) END"
 
 
 #: names of :data:`TIMESTAMP_RE`'s groups, the fields of :func:`timestamp_parts`
@@ -183,9 +197,12 @@ def timestamp(value: str, canonical: str, parts: str) -> str:
     )
 
 
-def merchant(trimmed_value: str) -> str:
+def merchant(trimmed_value: str, plain: str = "false") -> str:
+    """Required after trimming, at most 256 characters, no control characters (``plain``: already
+    known good, see :func:`plain_merchant`)."""
     return (
-        f"CASE WHEN regexp_full_match({trimmed_value}, '[^\\x00-\\x1f\\x7f]{{1,{MAX_MERCHANT_LEN}}}') THEN NULL "
+        f"CASE WHEN {plain} THEN NULL "
+        f"WHEN regexp_full_match({trimmed_value}, '[^\\x00-\\x1f\\x7f]{{1,{MAX_MERCHANT_LEN}}}') THEN NULL "
         f"WHEN {trimmed_value} IS NULL OR {trimmed_value} = '' THEN 'required' "
         f"WHEN length({trimmed_value}) > {MAX_MERCHANT_LEN} THEN 'longer than {MAX_MERCHANT_LEN} characters' "
         "ELSE 'contains control characters' END"
