@@ -98,8 +98,8 @@ def child_engine(path: str, threads: int, function_mb: int, profile: bool) -> di
             e.dedupe()
             counts = e.counts()
             e.rejects(quarantine)
-            aggregates = e.aggregates()
-            files = e.write_curated(work / "curated", sorted({day for day, _ in aggregates}))
+            files = e.write_curated(work / "curated")
+            e.aggregates(files)
             seconds = time.perf_counter() - t0
             timings = dict(e.timings)
         parquet_bytes = sum(p.stat().st_size for paths in files.values() for p in paths)

@@ -107,7 +107,7 @@ def test_curated_values_are_typed_and_normalised(tmp_path):
     (path,) = r.result.curated["2024-03-01"]
     schema = {name: t for name, t in duckdb.execute(f"SELECT name, type FROM parquet_schema('{path}')").fetchall()}
     assert {k: schema[k] for k in ("amount", "timestamp")} == {"amount": "FIXED_LEN_BYTE_ARRAY", "timestamp": "INT64"}
-    logical = duckdb.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()
+    logical = duckdb.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}', hive_partitioning = false)").fetchall()
     assert [(c[0], c[1]) for c in logical] == [(n, t) for n, t in engine.CURATED_COLUMNS]
 
 

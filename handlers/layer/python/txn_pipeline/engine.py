@@ -4,8 +4,8 @@ One pass of DuckDB's CSV reader checks every record with the rules of :mod:`rule
 the table ``bulk``. Records that reader rejects (wrong field count, bad quoting, invalid UTF-8)
 and every JSON Lines record are parsed in Python (:mod:`records`) and checked by the same SQL
 into ``side``. Then: duplicate transaction ids (the first valid occurrence wins), the rejects in
-row order with row number, field and reason, the per-day and currency totals, and the curated
-rows as one typed Parquet file per UTC day. ``accepted + rejected == rows read`` is asserted.
+row order with row number, field and reason, the curated rows as typed Parquet (one file per UTC
+day), and the per-day and currency totals of what was written. ``accepted + rejected == rows read`` is asserted.
 
 Memory: DuckDB's ``memory_limit`` (derived from the function's memory, :mod:`config`) bounds
 the engine; what does not fit spills to ``temp_directory`` on the function's ephemeral storage,
@@ -437,34 +437,38 @@ class Engine:
                     n += 1
         return n
 
-    def aggregates(self) -> dict[tuple[str, str], tuple[int, str]]:
+    def write_curated(self, outdir: Path) -> dict[str, list[Path]]:
+        """The accepted rows as Parquet, one directory per UTC day (``outdir/date=YYYY-MM-DD/``),
+        written in one scan of the table; returns day -> files."""
+        sources = ("tid", "amount", "currency", "instant", "merchant", "status", "extra")
+        select = ", ".join(f"{src} AS {_ident(name)}" for (name, _), src in zip(CURATED_COLUMNS, sources, strict=True))
+        with self._timed("parquet"):
+            self.con.execute(
+                f"""COPY (SELECT {select}, CAST(instant AS DATE) AS date FROM {self._accepted()})
+                    TO {rules.sql_string(str(outdir))} ({PARQUET_OPTIONS}, PARTITION_BY (date), OVERWRITE)"""
+            )
+        files: dict[str, list[Path]] = {}
+        for path in sorted(outdir.glob("date=*/*.parquet")):
+            files.setdefault(path.parent.name.removeprefix("date="), []).append(path)
+        return files
+
+    def aggregates(self, files: Mapping[str, Sequence[Path]]) -> dict[tuple[str, str], tuple[int, str]]:
+        """(day, currency) -> (count, exact total), read back from the curated ``files`` (two small
+        columns instead of another scan of the table)."""
+        paths = [str(p) for day in sorted(files) for p in files[day]]
+        if not paths:
+            return {}
         out: dict[tuple[str, str], tuple[int, str]] = {}
         for day, currency, count, total in self._sql(
             "aggregates",
-            f"""SELECT CAST(instant AS DATE), CAST(currency AS VARCHAR), count(*), sum(amount)
-                FROM {self._accepted()} GROUP BY ALL ORDER BY ALL""",
+            """SELECT CAST(date AS VARCHAR), currency, count(*), sum(amount)
+               FROM read_parquet($paths, hive_partitioning = true, hive_types = {'date': DATE})
+               GROUP BY ALL ORDER BY ALL""",
+            {"paths": paths},
         ):
             exact = Decimal(total).quantize(Decimal(1).scaleb(-MINOR_UNITS[currency]))
-            out[(day.isoformat(), currency)] = (int(count), f"{exact:f}")
+            out[(day, currency)] = (int(count), f"{exact:f}")
         return out
-
-    def write_curated(self, outdir: Path, days: Sequence[str]) -> dict[str, list[Path]]:
-        """One Parquet file per UTC day in ``outdir``; returns day -> files."""
-        outdir.mkdir(parents=True, exist_ok=True)
-        sources = ("tid", "amount", "currency", "instant", "merchant", "status", "extra")
-        select = ", ".join(f"{src} AS {_ident(name)}" for (name, _), src in zip(CURATED_COLUMNS, sources, strict=True))
-        files: dict[str, list[Path]] = {}
-        with self._timed("parquet"):
-            for day in days:
-                path = outdir / f"{day}.parquet"
-                self.con.execute(
-                    f"""COPY (SELECT {select} FROM {self._accepted()}
-                          WHERE instant >= CAST($day AS TIMESTAMPTZ) AND instant < CAST($day AS TIMESTAMPTZ) + INTERVAL 1 DAY
-                        ) TO {rules.sql_string(str(path))} ({PARQUET_OPTIONS})""",  # noqa: E501
-                    {"day": f"{day} 00:00:00+00"},
-                )
-                files[day] = [path]
-        return files
 
 
 def _restore(value: str | None) -> str:
@@ -498,6 +502,6 @@ def run(
         if on_reject is not None:
             engine.rejects(on_reject)
         if curated_dir is not None:
-            result.aggregates = engine.aggregates()
-            result.curated = engine.write_curated(curated_dir, sorted({day for day, _ in result.aggregates}))
+            result.curated = engine.write_curated(curated_dir)
+            result.aggregates = engine.aggregates(result.curated)
         return result

@@ -162,9 +162,11 @@ class QuarantineWriter:
 
 
 def upload_curated(s3: Any, bucket: str, job_id: str, files: Mapping[str, list[Path]]) -> list[str]:
-    """The engine's Parquet file of each UTC day to ``curated/date=<day>/<job_id>.parquet``."""
+    """The engine's Parquet files of each UTC day to ``curated/date=<day>/<job_id>.parquet`` (the engine
+    writes one per day; should it write more, the others get ``-1``, ``-2``... in the name)."""
     keys = []
     for day in sorted(files):
-        (path,) = files[day]
-        keys.append(upload_file(s3, bucket, curated_key(day, job_id), path, content_type=PARQUET_CONTENT_TYPE))
+        for n, path in enumerate(sorted(files[day])):
+            key = curated_key(day, job_id if n == 0 else f"{job_id}-{n}")
+            keys.append(upload_file(s3, bucket, key, path, content_type=PARQUET_CONTENT_TYPE))
     return keys
