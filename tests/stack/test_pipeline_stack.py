@@ -122,8 +122,8 @@ def test_four_arm64_functions_built_alike(dev_stack: SynthesizedStack) -> None:
     sizing = {n: (f["timeout"], f["memory_size"], f["ephemeral_storage"]["size"]) for n, f in by_name.items()}
     assert sizing == {
         "lambda-ingest-dev": (60, 256, 512),
-        "lambda-validate-dev": (900, 1769, 10240),  # one vCPU; /tmp holds a 4 GB file and the engine's spill
-        "lambda-transform-dev": (900, 1769, 10240),
+        "lambda-validate-dev": (900, 3538, 10240),  # two vCPUs; /tmp holds a 4 GB file and the engine's spill
+        "lambda-transform-dev": (900, 3538, 10240),
         "lambda-load-dev": (300, 512, 512),
     }
 

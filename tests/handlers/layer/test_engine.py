@@ -291,3 +291,21 @@ def test_two_threads_and_a_small_memory_limit_change_no_outcome(tmp_path):
 def test_rejects_come_in_row_order_with_json_ready_records(tmp_path):
     r = run_file(tmp_path, csv_text("a,x,USD,2024-03-01T10:00:00Z,S,completed", "short", good_row(3)))
     assert [json.loads(json.dumps(x.to_json_obj()))["row"] for x in r.rejects] == [1, 2]
+
+
+def test_consumed_input_is_deleted_after_loading_and_its_space_goes_to_the_spill(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text(csv_text(good_row(1), "short", good_row(2)))
+    size = path.stat().st_size
+    rejects: list[engine.Rejected] = []
+    limits = engine.Limits(temp_dir=tmp_path / "spill", max_temp_mb=100)
+    with engine.Engine(limits) as e:
+        e.load_csv(path)
+        e.release(path)
+        assert not path.exists() and e.limits.max_temp_mb == 100 + size // 2**20
+        (cap,) = e.con.execute("SELECT current_setting('max_temp_directory_size')").fetchone()
+        assert cap == "95.3 MiB"  # 100 MB (+ the tiny input), as DuckDB prints it
+        e.dedupe()
+        e.rejects(rejects.append)
+        assert e.counts().rows_read == 3
+    assert [(r.row, r.errors[0][1]) for r in rejects] == [(2, "expected 6 fields, got 1")]

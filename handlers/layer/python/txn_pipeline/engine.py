@@ -22,7 +22,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -308,6 +308,15 @@ class Engine:
             self._load_side(path, rec.csv_records(text, columns))
         self._number([])
 
+    def release(self, path: Path) -> None:
+        """Delete the loaded input and let the spill grow into the space it held."""
+        freed = path.stat().st_size
+        path.unlink()
+        if self.limits.max_temp_mb is not None:
+            cap = self.limits.max_temp_mb + freed // 2**20
+            self.con.execute(f"SET max_temp_directory_size = '{cap}MB'")
+            self.limits = replace(self.limits, max_temp_mb=cap)
+
     def _empty_bulk(self) -> None:
         self.con.execute("DROP TABLE IF EXISTS bulk")
         self.con.execute(f"CREATE TABLE bulk ({_TABLE}, raw VARCHAR[])")
@@ -487,9 +496,11 @@ def run(
     curated_dir: Path | None = None,
     progress: ProgressReport | None = None,
     progress_every_s: float = 15.0,
+    consume_input: bool = False,
 ) -> Result:
     """Check the spooled file ``path`` (``fmt`` ``csv`` or ``jsonl``): rejects to ``on_reject``,
-    counts and, with ``curated_dir``, the totals and the curated Parquet files."""
+    counts and, with ``curated_dir``, the totals and the curated Parquet files. ``consume_input``:
+    delete ``path`` once loaded and give its space to the spill (a step's copy on ephemeral storage)."""
     with Engine(limits, progress=progress, progress_every_s=progress_every_s) as engine:
         if fmt == "csv":
             engine.load_csv(path)
@@ -497,6 +508,8 @@ def run(
             engine.load_jsonl(path)
         else:
             raise InvalidFileError(f"unsupported format {fmt!r}")
+        if consume_input:
+            engine.release(path)
         engine.dedupe()
         result = Result(engine.counts())
         if on_reject is not None:
