@@ -147,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
             t = deployment.timings
             print(f"terraform  init {t['init']:.1f}s, apply {t['apply']:.1f}s ({deployment.resources} resources), "
                   f"plan {t['plan']:.1f}s: no changes")  # fmt: skip
+            if deployment.layer is not None:
+                print(f"layer      dependencies built for the emulator's interpreter: {deployment.layer.describe()}, "
+                      f"duckdb {', '.join(deployment.layer.wheel_tags.get('duckdb', ['?']))}")  # fmt: skip
             exports = Exports.read(server, args.environment)
             pipeline = Pipeline(server, exports)
             inbox = AlertInbox(server, exports.alert_topic_arn)
