@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from tfcdk import AssetType, Construct, TerraformAsset
 from tfcdk.aws import load
@@ -40,6 +41,20 @@ _ENI_MANAGE = (
 _TRACING = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
 
 
+def _layer_version(scope: Construct, *, name: str, description: str, filename: str, source_code_hash: str) -> Any:
+    """A layer version for the pipeline's functions: their runtime and architecture only."""
+    return _layer.LambdaLayerVersion(
+        scope,
+        "layer",
+        layer_name=name,
+        description=description,
+        filename=filename,
+        source_code_hash=source_code_hash,
+        compatible_runtimes=[RUNTIME],
+        compatible_architectures=[ARCHITECTURE],
+    )
+
+
 class SharedLayer(Construct):
     """The shared handler library (``handlers/layer``), packaged at synth, arm64-compatible."""
 
@@ -47,15 +62,12 @@ class SharedLayer(Construct):
         super().__init__(scope, id_)
         self.staged = stage(source, staging / name)
         self.asset = TerraformAsset(self, "code", path=str(self.staged), type=AssetType.ARCHIVE)
-        self.layer = _layer.LambdaLayerVersion(
+        self.layer = _layer_version(
             self,
-            "layer",
-            layer_name=name,
+            name=name,
             description="Shared transaction-pipeline library (txn_pipeline)",
             filename=self.asset.path,
             source_code_hash=self.asset.asset_hash,
-            compatible_runtimes=[RUNTIME],
-            compatible_architectures=[ARCHITECTURE],
         )
         self.arn: str = self.layer.arn
 
@@ -68,15 +80,12 @@ class DependencyLayer(Construct):
         super().__init__(scope, id_)
         self.built = built
         self.asset = TerraformAsset(self, "code", path=str(built.zip_path), type=AssetType.FILE)
-        self.layer = _layer.LambdaLayerVersion(
+        self.layer = _layer_version(
             self,
-            "layer",
-            layer_name=name,
+            name=name,
             description=LAYER_DESCRIPTION,
             filename=self.asset.path,
             source_code_hash=built.sha256_base64,
-            compatible_runtimes=[RUNTIME],
-            compatible_architectures=[ARCHITECTURE],
         )
         self.arn: str = self.layer.arn
 
