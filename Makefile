@@ -46,7 +46,7 @@ $(CHECKOV_VENV)/.installed: $(CHECKOV_LOCK) | $(UV)
 checkov-env: $(CHECKOV_VENV)/.installed ## install checkov in its own environment (.venv-checkov) from the hashed lock
 
 policy: setup checkov-env $(if $(POLICY_DIRS),,synth) ## synth, then the checkov gate (CKV_FIN_* + built-in), offline; reports/checkov/
-	$(PY) -m policies.gate $(or $(POLICY_DIRS),$(OUTDIR)) --reports reports/checkov
+	$(PY) -m policies.gate $(or $(POLICY_DIRS),$(OUTDIR)) --policy governance.toml --reports reports/checkov
 
 $(EMULATOR_VENV)/.installed: $(EMULATOR_LOCK) | $(UV)
 	rm -rf $(EMULATOR_VENV)

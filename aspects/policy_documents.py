@@ -289,8 +289,10 @@ def grants(resource: Resource, context: StackContext) -> Iterator[Grant]:
     if block:
         for where, reference in values_at(config, block):
             name = reference.get("name") if isinstance(reference, Mapping) else None
-            path = reference.get("path", "/") if isinstance(reference, Mapping) else None
-            if not (isinstance(name, str) and expression(name) is None and _declared_policy_named(name, path, context)):
+            raw_path = reference.get("path", "/") if isinstance(reference, Mapping) else None
+            policy_path = raw_path if isinstance(raw_path, str) else None
+            declared = isinstance(name, str) and expression(name) is None
+            if not (declared and _declared_policy_named(str(name), policy_path, context)):
                 shown = f"customer managed policy {name!r}" if isinstance(name, str) else repr(reference)
                 yield Unreadable(where, f"{shown} is not declared in this stack (it lives in each account)", str(name))
 

@@ -23,10 +23,13 @@ from typing import Any
 
 import jsii
 
-from aspects.data import taggable_resource_types
+from aspects.data import taggability
 from aspects.document import Report, evaluate_document
-from aspects.policy import GovernancePolicy
+from aspects.policy import RECORD_KEY, GovernancePolicy, explicit_policy, resolve_policy
 from aspects.suppressions import META_KEY, Suppression, make
+from aspects.tags import effective_tags, is_present, provider_default_tags
+from aspects.tfjson import Resource, read_document
+from aspects.values import as_list
 from tfcdk import (
     Annotations,
     Aspects,
@@ -34,6 +37,7 @@ from tfcdk import (
     IConstruct,
     IValidation,
     TerraformDataSource,
+    TerraformModule,
     TerraformProvider,
     TerraformResource,
     TerraformStack,
@@ -89,14 +93,16 @@ class FinOpsTagAspect:
 
     Registered on the stack, so cdktf visits the stack first, then every construct top-down. Each
     visit costs a jsii round trip, so the aspect reads as little as possible: a resource's config is
-    read only when some tag to apply is not in every provider's ``default_tags``.
+    read only when some tag to apply may be missing from the tags it really gets (:mod:`aspects.tags`):
+    provider ``default_tags`` cover the types that receive them; types that do not (``tag`` blocks,
+    ``tags`` without ``tags_all``) get the policy's tag values written into their own tags.
     """
 
     def __init__(self, policy: GovernancePolicy) -> None:
         self.policy = policy
-        self._taggable = taggable_resource_types()
+        self._kinds = taggability()
         self._types: dict[type, str] = {}
-        self._default_tags: dict[str, Mapping[str, Any]] = {}  # provider ("aws", "aws.alias") -> tags
+        self._default_tags: dict[str, Mapping[str, Any] | str] = {}  # provider ("aws", "aws.alias") -> tags
         self._uncovered: dict[str, str] = dict(policy.tags_to_apply)
         self._suppressions: dict[str, list[dict[str, Any]]] = {}
 
@@ -106,14 +112,18 @@ class FinOpsTagAspect:
         elif isinstance(node, TerraformResource):
             if self._suppressions:
                 self._record_suppressions(node)
-            if self._uncovered and self._type(node) in self._taggable:
-                self._tag(node)
-        elif isinstance(node, TerraformDataSource) and self._suppressions:
+            if self.policy.tags_to_apply:
+                type_ = self._type(node)
+                if (
+                    type_ in self._kinds.tag_blocks
+                    or type_ in self._kinds.own_tags_only
+                    or (self._uncovered and type_ in self._kinds.with_default_tags)
+                ):
+                    self._tag(node, type_)
+        elif isinstance(node, TerraformDataSource | TerraformModule) and self._suppressions:
             self._record_suppressions(node)
 
     def _prepare(self, stack: TerraformStack) -> None:
-        from aspects.document import _provider_default_tags
-
         providers: dict[str, Any] = {}
         for child in stack.node.children:
             if isinstance(child, TerraformProvider):
@@ -121,47 +131,55 @@ class FinOpsTagAspect:
                     providers.setdefault(provider_type, []).extend(blocks if isinstance(blocks, list) else [blocks])
         if not providers:  # providers declared deeper in the tree: read them from the document
             providers = stack.to_terraform().get("provider") or {}
-        self._default_tags = _provider_default_tags(providers)
+        self._default_tags = provider_default_tags(read_document({"provider": providers}, stack.node.path))
         wanted = self.policy.tags_to_apply
-        covered = [tags for tags in self._default_tags.values()] or [{}]
+        covered = list(self._default_tags.values()) or [{}]
         self._uncovered = {
-            k: v for k, v in wanted.items() if not all(isinstance(t.get(k), str) and t[k] for t in covered)
+            k: v for k, v in wanted.items() if not all(isinstance(t, Mapping) and is_present(t.get(k)) for t in covered)
         }
         self._suppressions = _SUPPRESSIONS.get(stack, {})
 
     def _type(self, resource: TerraformResource) -> str:
+        """The resource type, read through jsii once per generated class (a plain TerraformResource,
+        declared without provider bindings, can be any type: it is read every time)."""
         cls = type(resource)
+        if cls is TerraformResource:
+            return resource.terraform_resource_type
         if cls not in self._types:
             self._types[cls] = resource.terraform_resource_type
         return self._types[cls]
 
-    def _record_suppressions(self, element: TerraformResource | TerraformDataSource) -> None:
+    def _record_suppressions(self, element: TerraformResource | TerraformDataSource | TerraformModule) -> None:
         records = _inherited(self._suppressions, element.node.path)
         if not records:
             return
         value = {"suppressions": records}
         if isinstance(element, TerraformResource):
             element.add_override(f"//.{META_KEY}", value)
-        else:
-            # A data source replaces its whole "//" with cdktf's metadata after applying its own overrides;
-            # the stack's overrides are merged last, into the final document, so they land next to it.
+            return
+        # A data source (or module) replaces its whole "//" with cdktf's metadata after applying its own
+        # overrides; the stack's overrides are merged last, into the final document, so they land next to it.
+        if isinstance(element, TerraformDataSource):
             address = f"data.{element.terraform_resource_type}.{element.friendly_unique_id}"
-            TerraformStack.of(element).add_override(f"{address}.//.{META_KEY}", value)
+        else:
+            address = f"module.{element.friendly_unique_id}"
+        TerraformStack.of(element).add_override(f"{address}.//.{META_KEY}", value)
 
-    def _tag(self, resource: TerraformResource) -> None:
+    def _tag(self, resource: TerraformResource, type_: str) -> None:
         config = next(iter(next(iter(resource.to_terraform()["resource"].values())).values()))
-        tags = config.get("tags")
-        if tags is not None and not isinstance(tags, dict):
+        parsed = Resource.from_config(type_, "_", config)
+        effective = effective_tags(parsed, self._default_tags, self._kinds)
+        if effective is None or effective.unknown:
             return  # an expression: FIN-001 reports it as UNKNOWN
-        provider = config.get("provider") if isinstance(config.get("provider"), str) else "aws"
-        effective = {**self._default_tags.get(provider, {}), **(tags or {})}
-        missing = {
-            k: v
-            for k, v in self.policy.tags_to_apply.items()
-            if not (isinstance(effective.get(k), str) and effective[k])
-        }
+        missing = {k: v for k, v in self.policy.tags_to_apply.items() if not is_present(effective.tags.get(k))}
         if not missing:
             return
+        if type_ in self._kinds.tag_blocks:
+            block = self._kinds.tag_blocks[type_]
+            added = [{"key": k, "value": v, "propagate_at_launch": True} for k, v in missing.items()]
+            resource.add_override(block, [*(b for b in as_list(config.get(block)) if isinstance(b, Mapping)), *added])
+            return
+        tags = config.get("tags")
         if any("." in key for key in missing):
             resource.add_override("tags", {**(tags or {}), **missing})
         else:
@@ -219,15 +237,21 @@ def govern(
 ) -> Governance:
     """Attach the governance aspects to ``stack``: tag automatically, fail synth on every violation.
 
-    ``policy`` defaults to :class:`aspects.policy.GovernancePolicy` (); ``today`` fixes the date used
-    for suppression expiry (tests). Calling it twice on the same stack raises ValueError.
+    ``policy`` defaults to the policy file named by ``$GOVERNANCE_POLICY``, else ``./governance.toml``,
+    else :class:`aspects.policy.GovernancePolicy` (). The policy in force is recorded in the synthesized
+    document (top-level ``"//"``, ``governance.policy``), where ``python -m aspects.cli`` and the checkov
+    checks read it. ``today`` fixes the date used for suppression expiry (tests). Calling it twice on the
+    same stack raises ValueError.
     """
     if not TerraformStack.is_stack(stack):
         raise TypeError(f"govern() expects a TerraformStack, got {type(stack).__name__}")
     if any(entry.type == _GOVERNED_METADATA for entry in stack.node.metadata):
         raise ValueError(f"govern() was already called on stack {stack.node.path!r}")
+    if policy is None:
+        policy, _ = resolve_policy(None, explicit_policy())
     stack.node.add_metadata(_GOVERNED_METADATA, True)
-    governance = Governance(stack=stack, policy=policy or GovernancePolicy(), today=today)
+    governance = Governance(stack=stack, policy=policy, today=today)
+    stack.add_override(f"//.{META_KEY}.{RECORD_KEY}", policy.to_record())
     Aspects.of(stack).add(FinOpsTagAspect(governance.policy))
     stack.node.add_validation(GovernanceValidation(stack, governance))
     return governance

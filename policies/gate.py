@@ -39,6 +39,8 @@ OFFLINE_ENV = {
     "BC_SKIP_MAPPING": "TRUE",  # no policy-id mapping download
     "LOG_LEVEL": "WARNING",
 }
+SCAN_ROOTS_ENV = "GOVERNANCE_SCAN_ROOTS"  # where the CKV_FIN_* checks find the scanned files (fin_base)
+POLICY_ENV = "GOVERNANCE_POLICY"  # the policy file the CKV_FIN_* checks apply (aspects.policy)
 LOAD_ERROR = re.compile(r"Cannot load external check '(?P<name>[^']+)'|Refusing to load unverified external check")
 
 
@@ -199,6 +201,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("directories", nargs="*", type=Path, help="cdktf.out directories (default: cdktf.out)")
     parser.add_argument("--reports", type=Path, default=Path("reports"), help="SARIF/JUnit/JSON output directory")
     parser.add_argument("--checkov", type=Path, default=Path(os.environ.get("CHECKOV", DEFAULT_CHECKOV)))
+    parser.add_argument(
+        "--policy",
+        type=Path,
+        default=None,
+        help="governance policy file (TOML) for the CKV_FIN_* checks; default: $GOVERNANCE_POLICY, else the policy "
+        "govern() recorded in each document, else ./governance.toml, else the built-in defaults",
+    )
     args = parser.parse_args(argv)
     directories = [d.resolve() for d in (args.directories or [Path("cdktf.out")])]
 
@@ -218,7 +227,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         stale.unlink()
 
     print(f"policy gate: {len(stacks)} stack file(s): " + ", ".join(str(s) for s in stacks), flush=True)
-    env = {**os.environ, **OFFLINE_ENV}
+    env = {**os.environ, **OFFLINE_ENV, SCAN_ROOTS_ENV: os.pathsep.join(map(str, directories))}
+    if args.policy is not None:
+        if not args.policy.is_file():
+            print(f"policy gate: policy file {args.policy} not found", file=sys.stderr)
+            return 2
+        env[POLICY_ENV] = str(args.policy.resolve())
     # checkov also prints every -o format on stdout: show its CLI report (results_cli.txt) instead
     completed = subprocess.run(
         checkov_command(args.checkov, directories, args.reports, extra),

@@ -26,7 +26,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from aspects.document import StackContext
+from aspects.context import StackContext
 from tag_audit.live import _BARE_TYPES, arn_parts, resource_type, tags_of
 from tag_audit.model import DriftItem, Unverifiable
 from tag_audit.static import ExpectedResource, Stack, expected_resources
@@ -125,6 +125,8 @@ def _live_keys(mapping: Mapping[str, Any]) -> list[tuple[str, ...]]:
 def scope_tags(stack: Stack, keys: Sequence[str] = DEFAULT_SCOPE_KEYS) -> dict[str, str]:
     """The ``default_tags`` values of the stack's default provider that mark its resources."""
     defaults = StackContext.from_document(stack.document).default_tags.get("aws", {})
+    if not isinstance(defaults, Mapping):  # default_tags given as an expression
+        return {}
     return {k: defaults[k] for k in keys if isinstance(defaults.get(k), str) and defaults[k]}
 
 
