@@ -55,8 +55,8 @@ _RULES = (
         "HIGH",
         "Cost allocation needs CostCenter, Environment, Owner, Project and ManagedBy on every taggable "
         "resource; effective tags are the provider default_tags merged with the resource tags.",
-        "Set the tag in the provider default_tags or the resource tags, or pass its value in "
-        "GovernancePolicy(tags=...) so govern() applies it.",
+        "Set the tag in the provider default_tags or the resource tags (tag blocks for types default_tags do "
+        "not reach), or give it a value in the policy ([tags] defaults) so govern() applies it.",
         required_tags.check,
     ),
     Rule(
@@ -65,8 +65,9 @@ _RULES = (
         "HIGH",
         "Wildcard actions (*, service:*, partial s3:Get*) and Allow+NotAction grant more than intended and "
         "grow silently as AWS adds actions. A policy that cannot be read at synth is reported as UNKNOWN.",
-        "List the exact actions; build policies from literal values or data.aws_iam_policy_document so "
-        "they can be checked, or suppress one action with a reason.",
+        "List the exact actions, in a policy of the stack rather than a broad AWS managed policy; build policies "
+        "from literal values or data.aws_iam_policy_document so they can be checked, or suppress one finding "
+        "(an action, a policy ARN) with a reason.",
         iam_wildcard_actions.check,
     ),
     Rule(
@@ -100,7 +101,7 @@ _RULES = (
         "Log groups expire",
         "HIGH",
         "Log groups without retention keep (and bill) logs forever.",
-        "Set retention_in_days to one of the allowed values (GovernancePolicy.allowed_log_retention_days).",
+        "Set retention_in_days to one of the values the policy allows ([logs] allowed_retention_days).",
         log_group_retention.check,
     ),
     Rule(

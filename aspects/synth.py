@@ -27,7 +27,7 @@ from aspects.data import taggability
 from aspects.document import Report, evaluate_document
 from aspects.policy import RECORD_KEY, GovernancePolicy, explicit_policy, resolve_policy
 from aspects.suppressions import META_KEY, Suppression, make
-from aspects.tags import effective_tags, is_present, provider_default_tags
+from aspects.tags import effective_tags, provider_default_tags
 from aspects.tfjson import Resource, read_document
 from aspects.values import as_list
 from tfcdk import (
@@ -135,7 +135,7 @@ class FinOpsTagAspect:
         wanted = self.policy.tags_to_apply
         covered = list(self._default_tags.values()) or [{}]
         self._uncovered = {
-            k: v for k, v in wanted.items() if not all(isinstance(t, Mapping) and is_present(t.get(k)) for t in covered)
+            k: v for k, v in wanted.items() if not all(isinstance(t, Mapping) and t.get(k) is not None for t in covered)
         }
         self._suppressions = _SUPPRESSIONS.get(stack, {})
 
@@ -171,7 +171,8 @@ class FinOpsTagAspect:
         effective = effective_tags(parsed, self._default_tags, self._kinds)
         if effective is None or effective.unknown:
             return  # an expression: FIN-001 reports it as UNKNOWN
-        missing = {k: v for k, v in self.policy.tags_to_apply.items() if not is_present(effective.tags.get(k))}
+        # a value the stack sets, even an empty one, is never replaced: FIN-001 reports an empty value
+        missing = {k: v for k, v in self.policy.tags_to_apply.items() if effective.tags.get(k) is None}
         if not missing:
             return
         if type_ in self._kinds.tag_blocks:

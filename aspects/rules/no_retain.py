@@ -7,6 +7,7 @@ resource.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
 
 
 def _shown(value: Any) -> str:
-    return "missing" if value is None else repr(value)
+    """A value as Terraform writes it (true, "ACTIVE"), or "missing"."""
+    return "missing" if value is None else json.dumps(value)
 
 
 def _blocks_when(entry: Mapping[str, Any], where: str, value: Any) -> Issue | None:
@@ -36,7 +38,7 @@ def _blocks_when(entry: Mapping[str, Any], where: str, value: Any) -> Issue | No
         blocked = isinstance(effective, str) and effective.upper() in {v.upper() for v in values}
     if not blocked:
         return None
-    state = f"is {value!r}" if value is not None else f"is not set (default {entry['default']!r})"
+    state = f"is {_shown(value)}" if value is not None else f"is not set (default {_shown(entry['default'])})"
     return Issue(entry["argument"], f"{where} {state}: {entry['effect']}")
 
 
