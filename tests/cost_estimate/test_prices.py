@@ -72,7 +72,7 @@ def test_known_list_prices(key: str, first_rate: float) -> None:
 
 
 def test_a_missing_price_is_an_error_naming_it() -> None:
-    with pytest.raises(PriceError, match="no price 'lambda.duration.riscv'"):
+    with pytest.raises(PriceError, match=r"no price 'lambda\.duration\.riscv'"):
         prices.load()["lambda.duration.riscv"]
 
 
