@@ -56,3 +56,25 @@ def dev_stack(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStack:
 @pytest.fixture(scope="session")
 def prod_stack(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStack:
     return synthesize(tmp_path_factory.mktemp("synth-prod"), ENVIRONMENT_SUFFIX="prod")
+
+
+def synthesize_legacy(outdir: Path) -> SynthesizedStack:
+    """Run the legacy design example (``python -m examples.legacy_pipeline``) into ``outdir``."""
+    result = subprocess.run(
+        [sys.executable, "-m", "examples.legacy_pipeline"],
+        cwd=REPO_ROOT,
+        env={**os.environ, "CDKTF_OUTDIR": str(outdir)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"legacy synth failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    stack_dir = outdir / "stacks" / "legacy-pipeline-dev"
+    document = json.loads((stack_dir / "cdk.tf.json").read_text())
+    return SynthesizedStack(suffix="dev", outdir=outdir, stack_dir=stack_dir, document=document)
+
+
+@pytest.fixture(scope="session")
+def legacy_stack(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStack:
+    return synthesize_legacy(tmp_path_factory.mktemp("synth-legacy"))

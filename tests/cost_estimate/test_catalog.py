@@ -65,3 +65,12 @@ def test_the_census_catches_a_type_added_to_the_stack(dev_stack: SynthesizedStac
     document = {**dev_stack.document, "resource": {**dev_stack.document["resource"], "aws_new_thing": {"n": {}}}}
     added = SynthesizedStack(dev_stack.suffix, dev_stack.outdir, dev_stack.stack_dir, document)
     assert sorted(_types(added) - set(CATALOG)) == ["aws_new_thing"]
+
+
+def test_every_type_of_the_legacy_example_has_a_rule_and_a_price(legacy_stack: SynthesizedStack) -> None:
+    assert sorted(_types(legacy_stack) - set(CATALOG)) == []
+    estimate = estimate_stacks(
+        load_stacks([legacy_stack.outdir]), profile.load(), prices.load(), source="legacy", profile_path="default"
+    )
+    assert [(r.address, why) for r, why in estimate.not_priced] == []
+    assert estimate.warnings == []
