@@ -64,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = render(estimate, args.format, comparison)
     if args.output:
         try:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
             args.output.write_text(text)
         except OSError as error:
             print(f"cost-estimate: error: cannot write {args.output}: {error}", file=sys.stderr)
