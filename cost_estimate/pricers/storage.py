@@ -76,10 +76,10 @@ def s3_bucket(ctx: Context, bucket: Resource) -> tuple[list[LineItem], list[str]
     archived: dict[str, float] = defaultdict(float)  # objects held in an archive class
     transitions: dict[str, float] = defaultdict(float)
     tier1_per_file = usage.extra_tier1_requests_per_file
-    rules_used = set()
+    rules_used: dict[str, list[str]] = defaultdict(list)  # lifecycle -> the prefixes it governs
     for stream in usage.streams:
         lifecycle = lifecycle_for(stream, rules)
-        rules_used.add(f"{stream.prefix} {lifecycle.rule}")
+        rules_used[lifecycle.rule].append(stream.prefix)
         gb_per_day = files_per_day * file_gb * stream.size_ratio
         objects_per_day = files_per_day * stream.objects_per_file
         for storage_class, age_from, age_to in lifecycle.segments:
@@ -95,7 +95,8 @@ def s3_bucket(ctx: Context, bucket: Resource) -> tuple[list[LineItem], list[str]
     for storage_class, objects in archived.items():
         held[storage_class] += objects * ARCHIVE_OVERHEAD_GB
         held["STANDARD"] += objects * STANDARD_OVERHEAD_GB
-    basis = f"month {month}, {files_per_day:g} files/day (buckets.{key}); {'; '.join(sorted(rules_used))}"
+    governed = "; ".join(f"{rule}: {', '.join(prefixes)}" for rule, prefixes in sorted(rules_used.items()))
+    basis = f"month {month}, {files_per_day:g} files/day (buckets.{key}); {governed}"
     items = [
         ctx.line(
             f"s3.storage.{storage_class}",
