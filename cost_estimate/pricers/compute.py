@@ -59,6 +59,15 @@ def duration(ctx: Context, function: Resource, usage: FunctionUsage, _seen: froz
     return total
 
 
+def traces(ctx: Context, roots: float, what: str) -> LineItem:
+    """X-Ray traces recorded: one per sampled invocation or execution that starts a trace."""
+    sampled = ctx.profile.xray.sampled_fraction
+    return ctx.line(
+        "xray.traces_recorded", roots * sampled, service=XRAY, component="traces recorded", unit="traces",
+        basis=f"{what} x sampled {sampled:g}",
+    )  # fmt: skip
+
+
 def lambda_function(ctx: Context, function: Resource) -> tuple[list[LineItem], list[str]]:
     key, usage = usage_of(ctx, function)
     arch = architecture(function)
@@ -103,17 +112,7 @@ def lambda_function(ctx: Context, function: Resource) -> tuple[list[LineItem], l
             )
         )
     if block(function.config.get("tracing_config")).get("mode") == "Active" and usage.starts_trace:
-        traces = invocations * ctx.profile.xray.sampled_fraction
-        items.append(
-            ctx.line(
-                "xray.traces_recorded",
-                traces,
-                service=XRAY,
-                component="traces recorded",
-                unit="traces",
-                basis=f"{where} x sampled {ctx.profile.xray.sampled_fraction:g}",
-            )
-        )
+        items.append(traces(ctx, invocations, where))
     warnings = []
     timeout = _number(function, "timeout", DEFAULT_TIMEOUT_S)
     if seconds > timeout:
@@ -197,17 +196,7 @@ def state_machine(ctx: Context, machine: Resource) -> tuple[list[LineItem], list
         )
     ]
     if block(machine.config.get("tracing_configuration")).get("enabled") is True:
-        traces = executions * ctx.profile.xray.sampled_fraction
-        items.append(
-            ctx.line(
-                "xray.traces_recorded",
-                traces,
-                service=XRAY,
-                component="traces recorded",
-                unit="traces",
-                basis=f"{executions:,.0f} executions x sampled {ctx.profile.xray.sampled_fraction:g}",
-            )
-        )
+        items.append(traces(ctx, executions, f"{executions:,.0f} executions"))
     return items, []
 
 

@@ -4,6 +4,7 @@ dashboards."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from aspects.document import Resource
 from cost_estimate import formulas
@@ -106,27 +107,16 @@ def metric_alarm(ctx: Context, alarm: Resource) -> tuple[list[LineItem], list[st
     ], []
 
 
-def composite_alarm(ctx: Context, alarm: Resource) -> tuple[list[LineItem], list[str]]:
-    return [
-        ctx.line(
-            "cloudwatch.alarm.composite",
-            1,
-            service=CLOUDWATCH,
-            component="composite alarm",
-            unit="alarms",
-            basis="one alarm",
-        )
-    ], []
+def one_a_month(
+    price_key: str, component: str, unit: str
+) -> Callable[[Context, Resource], tuple[list[LineItem], list[str]]]:
+    """A pricer for resources billed as one unit a month whatever they do (dashboards, composite alarms)."""
+
+    def pricer(ctx: Context, resource: Resource) -> tuple[list[LineItem], list[str]]:
+        return [ctx.line(price_key, 1, service=CLOUDWATCH, component=component, unit=unit, basis="one a month")], []
+
+    return pricer
 
 
-def dashboard(ctx: Context, board: Resource) -> tuple[list[LineItem], list[str]]:
-    return [
-        ctx.line(
-            "cloudwatch.dashboard",
-            1,
-            service=CLOUDWATCH,
-            component="dashboard",
-            unit="dashboards",
-            basis="one dashboard a month",
-        )
-    ], []
+composite_alarm = one_a_month("cloudwatch.alarm.composite", "composite alarm", "alarms")
+dashboard = one_a_month("cloudwatch.dashboard", "dashboard", "dashboards")

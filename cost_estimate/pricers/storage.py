@@ -155,26 +155,18 @@ def dynamodb_table(ctx: Context, table: Resource) -> tuple[list[LineItem], list[
     warnings: list[str] = []
     writes, reads = files * usage.write_units_per_file, files * usage.read_units_per_file
     if table.config.get("billing_mode", "PROVISIONED") == "PAY_PER_REQUEST":
-        items.append(
-            ctx.line(
-                "dynamodb.on_demand.write_request_units",
-                writes,
-                service=DYNAMODB,
-                component="write request units",
-                unit="WRU",
-                basis=f"{where} x {usage.write_units_per_file:g}",
+        for kind, quantity, per_file in (("write", writes, usage.write_units_per_file),
+                                         ("read", reads, usage.read_units_per_file)):  # fmt: skip
+            items.append(
+                ctx.line(
+                    f"dynamodb.on_demand.{kind}_request_units",
+                    quantity,
+                    service=DYNAMODB,
+                    component=f"{kind} request units",
+                    unit=f"{kind[0].upper()}RU",
+                    basis=f"{where} x {per_file:g}",
+                )
             )
-        )
-        items.append(
-            ctx.line(
-                "dynamodb.on_demand.read_request_units",
-                reads,
-                service=DYNAMODB,
-                component="read request units",
-                unit="RRU",
-                basis=f"{where} x {usage.read_units_per_file:g}",
-            )
-        )
     else:
         for kind, units, demand in (("write", "write_capacity", writes), ("read", "read_capacity", reads)):
             capacity = table.config.get(units, 0)

@@ -12,18 +12,17 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import re
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from cost_estimate import cli
 from tests.conftest import REPO_ROOT, synthesize, synthesize_legacy
+from tests.samples import blocks, write_or_print
 
 DOCS = (REPO_ROOT / "docs" / "cost.md", REPO_ROOT / "README.md")
 MONTHS = (1, 12, 36, 84)
-_BLOCK = re.compile(r"(<!-- BEGIN SAMPLE: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- END SAMPLE -->)", re.DOTALL)
+__all__ = ["DOCS", "blocks", "main", "samples"]
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -88,25 +87,8 @@ def samples() -> dict[str, str]:
     }
 
 
-def update(text: str, found: dict[str, str]) -> str:
-    return _BLOCK.sub(lambda m: m.group(1) + found.get(m.group("name"), m.group("body")) + m.group(4), text)
-
-
-def blocks(text: str) -> dict[str, str]:
-    return {m.group("name"): m.group("body") for m in _BLOCK.finditer(text)}
-
-
 def main(argv: list[str]) -> int:
-    producers: list[Callable[[], dict[str, str]]] = [samples]
-    found = {k: v for produce in producers for k, v in produce().items()}
-    for doc in DOCS:
-        text = update(doc.read_text(), found)
-        if "--write" in argv:
-            doc.write_text(text)
-            print(f"wrote {doc.relative_to(REPO_ROOT)}")
-        else:
-            sys.stdout.write(text)
-    return 0
+    return write_or_print(DOCS, samples(), argv, REPO_ROOT)
 
 
 if __name__ == "__main__":

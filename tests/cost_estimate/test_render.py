@@ -59,8 +59,7 @@ def test_comparison_in_table_and_markdown() -> None:
     assert "#### Difference against test-stack (out): **-$3.00** (-50.0%)" in md
     assert "| Total | $6.00 | $3.00 | -$3.00 (-50.0%) |" in md
     assert (
-        "| aws_cloudwatch_dashboard.a | dashboard | $3.00 | 1 dashboards | $3 per dashboard-month "
-        "| one dashboard a month |" in md
+        "| aws_cloudwatch_dashboard.a | dashboard | $3.00 | 1 dashboards | $3 per dashboard-month | one a month |" in md
     )
 
 
@@ -74,5 +73,5 @@ def test_json_has_everything() -> None:
     dashboard = next(r for r in data["resources"] if r["type"] == "aws_cloudwatch_dashboard")
     assert dashboard["items"][0] == {
         "service": "Amazon CloudWatch", "component": "dashboard", "quantity": 1, "unit": "dashboards",
-        "monthly_usd": 3.0, "rate": "$3 per dashboard-month", "basis": "one dashboard a month",
+        "monthly_usd": 3.0, "rate": "$3 per dashboard-month", "basis": "one a month",
     }  # fmt: skip
