@@ -14,7 +14,7 @@ EMULATOR_LOCK := tools/emulator/requirements.txt
 # make policy POLICY_DIRS="path/to/cdktf.out other/cdktf.out" scans those instead of synthesizing ours
 POLICY_DIRS ?=
 
-.PHONY: help setup synth validate demo test lint typecheck bench bench-handlers clean checkov-env policy emulator-env local-deploy e2e tag-audit plan deploy smoke tag-audit-live
+.PHONY: help setup synth validate demo test lint typecheck bench bench-handlers clean checkov-env policy emulator-env local-deploy e2e tag-audit plan deploy smoke tag-audit-live legacy-synth cost cost-compare cost-chart cost-base cost-comment
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -68,6 +68,33 @@ tag-audit: synth ## FinOps tag coverage of the synthesized stacks (docs/tag-audi
 	$(PY) -m tag_audit.cli static $(OUTDIR) --min-coverage 100 --format $(TAG_AUDIT_FORMAT) \
 		$(if $(TAG_AUDIT_OUTPUT),--output $(TAG_AUDIT_OUTPUT),)
 
+# --- what it costs (docs/cost.md) ---
+LEGACY_OUTDIR ?= cdktf.legacy.out
+COST_FORMAT ?= table
+COST_OUTPUT ?=
+COST_USAGE ?=
+COST_COMPARE ?=
+COST_ARGS = $(if $(COST_USAGE),--usage $(COST_USAGE),) --format $(COST_FORMAT) $(if $(COST_OUTPUT),--output $(COST_OUTPUT),)
+cost: synth ## monthly cost estimate of the synthesized stack (default usage profile); fails if anything is not priced
+	$(PY) -m cost_estimate.cli $(OUTDIR) --strict $(COST_ARGS) $(if $(COST_COMPARE),--compare $(COST_COMPARE),)
+
+legacy-synth: setup ## synthesize the legacy design (examples/legacy_pipeline.py; x86 findings suppressed) into $(LEGACY_OUTDIR)
+	CDKTF_OUTDIR=$(LEGACY_OUTDIR) $(PY) -m examples.legacy_pipeline
+
+cost-compare: synth legacy-synth ## the estimate of our stack against the legacy design: the saving per service and in total
+	$(PY) -m cost_estimate.cli $(OUTDIR) --strict $(COST_ARGS) --compare $(LEGACY_OUTDIR)
+
+cost-chart: synth legacy-synth ## docs/cost-per-service.png: cost per service of the legacy and the current design
+	$(PY) -m tools.cost_chart --current $(OUTDIR) --baseline $(LEGACY_OUTDIR) --output docs/cost-per-service.png
+
+BASE_DIR ?= .base
+cost-base: ## synthesize the base branch checked out in $(BASE_DIR) with its own Makefile (PR cost comparison)
+	$(MAKE) -C $(BASE_DIR) synth
+
+COST_COMMENT_FILE ?= reports/cost.md
+cost-comment: ## CI: add $(COST_COMMENT_FILE) to the job summary and post/update it on pull request $(PR) (gh, GH_TOKEN)
+	bash ci/pr-comment.sh "$(PR)" $(COST_COMMENT_FILE)
+
 # --- real AWS account (CI main workflow; credentials from the environment, e.g. OIDC) ---
 AWS_REGION ?= us-east-2
 PLAN_OUTPUT ?= /dev/stdout
@@ -90,8 +117,8 @@ test: setup checkov-env ## run the whole test suite (tests/policies run checkov 
 lint: setup ## ruff (lint rules in pyproject.toml)
 	$(PY) -m ruff check .
 
-typecheck: setup ## mypy --strict over the stack, governance, checks, handlers' layer, tag audit and deploy harness
-	$(PY) -m mypy stack tfcdk tools/terraform.py aspects policies tag_audit deploy
+typecheck: setup ## mypy --strict over the stack, governance, checks, handlers' layer, tag audit, cost estimate and deploy harness
+	$(PY) -m mypy stack tfcdk tools/terraform.py tools/cost_chart.py aspects policies tag_audit cost_estimate deploy
 	$(PY) -m mypy handlers/layer/python/txn_pipeline
 
 bench: setup ## performance benchmarks (print measured numbers)
@@ -102,4 +129,4 @@ bench-handlers: setup ## validate+transform on a 1 GB file vs bare csv.reader (s
 	$(PY) benchmarks/bench_ceiling.py
 
 clean:
-	rm -rf $(OUTDIR) .gen .pytest_cache
+	rm -rf $(OUTDIR) $(LEGACY_OUTDIR) .gen .pytest_cache
