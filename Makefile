@@ -11,10 +11,12 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_LOCK := tools/checkov/requirements.txt
 EMULATOR_VENV := .venv-emulator
 EMULATOR_LOCK := tools/emulator/requirements.txt
+CDKTN_VENV := .venv-cdktn
+CDKTN_LOCK := tools/cdktn/requirements.txt
 # make policy POLICY_DIRS="path/to/cdktf.out other/cdktf.out" scans those instead of synthesizing ours
 POLICY_DIRS ?=
 
-.PHONY: help setup synth validate demo test lint typecheck bench bench-handlers clean checkov-env policy emulator-env local-deploy e2e tag-audit plan deploy smoke tag-audit-live legacy-synth cost cost-compare cost-chart cost-base cost-comment
+.PHONY: help setup synth validate demo test lint typecheck bench bench-handlers clean checkov-env policy emulator-env local-deploy e2e tag-audit plan deploy smoke tag-audit-live legacy-synth cost cost-compare cost-chart cost-base cost-comment cdktn-env test-cdktn
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -113,6 +115,17 @@ tag-audit-live: synth ## live FinOps tag audit of the account vs the synthesized
 
 test: setup checkov-env ## run the whole test suite (tests/policies run checkov from .venv-checkov)
 	$(PY) -m pytest
+
+$(CDKTN_VENV)/.installed: $(CDKTN_LOCK) | $(UV)
+	rm -rf $(CDKTN_VENV)
+	$(UV) venv --quiet --python 3.11 $(CDKTN_VENV)
+	VIRTUAL_ENV=$(CDKTN_VENV) UV_LINK_MODE=copy $(UV) pip install --quiet --require-hashes --compile-bytecode -r $(CDKTN_LOCK)
+	touch $@
+
+cdktn-env: $(CDKTN_VENV)/.installed ## install CDK Terrain (cdktn, no provider bindings) + pytest in .venv-cdktn from the hashed lock
+
+test-cdktn: cdktn-env ## the toolkit's synth-time tests (tests/toolkit) under CDK Terrain instead of cdktf
+	GOVERNANCE_TEST_LIBRARY=cdktn $(CDKTN_VENV)/bin/python -m pytest tests/toolkit
 
 lint: setup ## ruff (lint rules in pyproject.toml)
 	$(PY) -m ruff check .
