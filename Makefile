@@ -11,12 +11,13 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_LOCK := tools/checkov/requirements.txt
 EMULATOR_VENV := .venv-emulator
 EMULATOR_LOCK := tools/emulator/requirements.txt
+TOOLKIT := packages/cdktf-governance
 CDKTN_VENV := .venv-cdktn
 CDKTN_LOCK := tools/cdktn/requirements.txt
 # make policy POLICY_DIRS="path/to/cdktf.out other/cdktf.out" scans those instead of synthesizing ours
 POLICY_DIRS ?=
 
-.PHONY: help setup synth validate demo test lint typecheck bench bench-handlers clean checkov-env policy emulator-env local-deploy e2e tag-audit plan deploy smoke tag-audit-live legacy-synth cost cost-compare cost-chart cost-base cost-comment cdktn-env test-cdktn
+.PHONY: help setup synth validate demo test lint typecheck bench bench-handlers clean checkov-env policy emulator-env local-deploy e2e tag-audit plan deploy smoke tag-audit-live legacy-synth cost cost-compare cost-chart cost-base cost-comment cdktn-env test-cdktn toolkit-wheel
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -39,16 +40,19 @@ validate: synth ## terraform init (offline plugin mirror) + validate every synth
 
 demo: validate policy tag-audit local-deploy ## the main job: synth under governance, gates, local deploy + run on MiniStack
 
-$(CHECKOV_VENV)/.installed: $(CHECKOV_LOCK) | $(UV)
+# checkov's environment holds the toolkit too (the CKV_FIN_* checks import it): from a checkout, editable
+$(CHECKOV_VENV)/.installed: $(CHECKOV_LOCK) $(TOOLKIT)/pyproject.toml | $(UV)
 	rm -rf $(CHECKOV_VENV)
 	$(UV) venv --quiet --python 3.11 $(CHECKOV_VENV)
 	VIRTUAL_ENV=$(CHECKOV_VENV) UV_LINK_MODE=copy $(UV) pip install --quiet --require-hashes --compile-bytecode -r $(CHECKOV_LOCK)
+	VIRTUAL_ENV=$(CHECKOV_VENV) UV_LINK_MODE=copy $(UV) pip install --quiet --no-deps --editable $(TOOLKIT)
 	touch $@
 
-checkov-env: $(CHECKOV_VENV)/.installed ## install checkov in its own environment (.venv-checkov) from the hashed lock
+checkov-env: $(CHECKOV_VENV)/.installed ## checkov from its hashed lock + the toolkit (editable) in .venv-checkov
 
 policy: setup checkov-env $(if $(POLICY_DIRS),,synth) ## synth, then the checkov gate (CKV_FIN_* + built-in), offline; reports/checkov/
-	$(PY) -m policies.gate $(or $(POLICY_DIRS),$(OUTDIR)) --policy governance.toml --reports reports/checkov
+	$(PY) -m policies.gate $(or $(POLICY_DIRS),$(OUTDIR)) --policy governance.toml --reports reports/checkov \
+		--checkov $(CHECKOV_VENV)/bin/checkov
 
 $(EMULATOR_VENV)/.installed: $(EMULATOR_LOCK) | $(UV)
 	rm -rf $(EMULATOR_VENV)
@@ -116,6 +120,9 @@ tag-audit-live: synth ## live FinOps tag audit of the account vs the synthesized
 test: setup checkov-env ## run the whole test suite (tests/policies run checkov from .venv-checkov)
 	$(PY) -m pytest
 
+toolkit-wheel: | $(UV) ## build the toolkit alone (cdktf-governance: aspects, policies, tag_audit) into dist/: sdist, then the wheel from it
+	$(UV) build --quiet $(TOOLKIT) --out-dir dist
+
 $(CDKTN_VENV)/.installed: $(CDKTN_LOCK) | $(UV)
 	rm -rf $(CDKTN_VENV)
 	$(UV) venv --quiet --python 3.11 $(CDKTN_VENV)
@@ -131,7 +138,8 @@ lint: setup ## ruff (lint rules in pyproject.toml)
 	$(PY) -m ruff check .
 
 typecheck: setup ## mypy --strict over the stack, governance, checks, handlers' layer, tag audit, cost estimate and deploy harness
-	$(PY) -m mypy stack tfcdk tools/terraform.py tools/cost_chart.py aspects policies tag_audit cost_estimate deploy
+	$(PY) -m mypy stack tfcdk tools/terraform.py tools/cost_chart.py aspects policies tag_audit cost_estimate deploy \
+		$(TOOLKIT)/hatch_build.py
 	$(PY) -m mypy handlers/layer/python/txn_pipeline
 
 bench: setup ## performance benchmarks (print measured numbers)
