@@ -1,14 +1,22 @@
 """The policy gate: checkov (our CKV_FIN_* checks + its built-in AWS checks) on synthesized CDKTF output.
 
-    python -m policies.gate [CDKTF_OUT ...] [--reports DIR] [--checkov PATH] [-- extra checkov args]
+    governance-gate [CDKTF_OUT ...] [--policy FILE] [--reports DIR] [--checkov PATH] [-- extra checkov args]
+    python -m policies.gate ...                     (the same, from a checkout)
+    governance-checks-dir [--config-file]           (for plain checkov --external-checks-dir / --config-file)
 
-Runs checkov from its isolated environment (``.venv-checkov``, ``make checkov-env``) once over every
+Runs checkov from its own environment (pinned, its dependencies conflict with a stack's) once over every
 ``stacks/*/cdk.tf.json`` below the given directories (default ``cdktf.out``), offline: ``--skip-download``
 (policies/checkov.yaml), no version check (``CKV_SKIP_PACKAGE_UPDATE_CHECK``), no platform mapping
 download (``BC_SKIP_MAPPING``), no API key. checkov prints its report on the terminal and writes
 ``results_sarif.sarif``, ``results_junitxml.xml``, ``results_json.json`` and ``results_cli.txt`` to
 ``--reports``; the gate then prints one line per failure naming the check id, the Terraform address
 and the construct path (checkov's own output shows ``resource.<name>`` for terraform_json).
+
+Which checkov (:func:`find_checkov`): ``--checkov``, else ``$CHECKOV``, else the ``checkov`` installed beside
+the gate (the toolkit installed into checkov's environment, the documented set-up), else
+``./.venv-checkov/bin/checkov`` (this repository's ``make checkov-env``), else ``checkov`` on ``PATH``.
+The ``CKV_FIN_*`` checks import the toolkit inside checkov's environment, so the toolkit must be installed
+there as well (it has no dependencies).
 
 Exit code: 0 clean; 1 failed checks, parsing errors, or a custom check that did not load (checkov
 only logs those); 2 usage errors (no stacks found, checkov not installed) or checkov crashed.
@@ -21,6 +29,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -30,10 +39,9 @@ from pathlib import Path
 from typing import Any
 
 POLICIES = Path(__file__).resolve().parent
-REPO_ROOT = POLICIES.parent
 CHECKS_DIR = POLICIES / "checks"
 CONFIG_FILE = POLICIES / "checkov.yaml"
-DEFAULT_CHECKOV = REPO_ROOT / ".venv-checkov" / "bin" / "checkov"
+CHECKOUT_CHECKOV = Path(".venv-checkov") / "bin" / "checkov"  # relative to the working directory
 OFFLINE_ENV = {
     "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true",  # checkov.common.util.banner: PyPI version check at import
     "BC_SKIP_MAPPING": "TRUE",  # no policy-id mapping download
@@ -72,6 +80,25 @@ def skipped_builtin_checks(config: Path = CONFIG_FILE) -> list[str]:
         if inside and line.strip().startswith("- "):
             ids.append(line.strip()[2:].split("#")[0].strip())
     return ids
+
+
+def checkov_candidates(explicit: Path | None = None) -> list[Path]:
+    """Where :func:`find_checkov` looks, in order (see the module docstring)."""
+    candidates = [] if explicit is None else [explicit]
+    if os.environ.get("CHECKOV"):
+        candidates.append(Path(os.environ["CHECKOV"]))
+    candidates += [Path(sys.executable).parent / "checkov", CHECKOUT_CHECKOV]
+    on_path = shutil.which("checkov")
+    if on_path:
+        candidates.append(Path(on_path))
+    return candidates
+
+
+def find_checkov(explicit: Path | None = None) -> Path | None:
+    """The checkov executable to run: ``explicit`` when given (even if missing), else the first that exists."""
+    if explicit is not None:
+        return explicit if explicit.exists() else None
+    return next((path for path in checkov_candidates() if path.exists()), None)
 
 
 def find_stacks(directories: Iterable[Path]) -> list[Path]:
@@ -197,10 +224,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "--" in argv:
         index = argv.index("--")
         argv, extra = argv[:index], argv[index + 1 :]
-    parser = argparse.ArgumentParser(prog="python -m policies.gate", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="governance-gate", description=__doc__.split("\n\n")[0])
     parser.add_argument("directories", nargs="*", type=Path, help="cdktf.out directories (default: cdktf.out)")
     parser.add_argument("--reports", type=Path, default=Path("reports"), help="SARIF/JUnit/JSON output directory")
-    parser.add_argument("--checkov", type=Path, default=Path(os.environ.get("CHECKOV", DEFAULT_CHECKOV)))
+    parser.add_argument(
+        "--checkov",
+        type=Path,
+        default=None,
+        help="checkov executable; default: $CHECKOV, else the one beside this gate, else ./.venv-checkov/bin/checkov, "
+        "else checkov on PATH",
+    )
     parser.add_argument(
         "--policy",
         type=Path,
@@ -219,8 +252,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not stacks:
         print(f"policy gate: no *.tf.json under {', '.join(map(str, directories))}", file=sys.stderr)
         return 2
-    if not args.checkov.exists():
-        print(f"policy gate: {args.checkov} not found: run `make checkov-env`", file=sys.stderr)
+    checkov = find_checkov(args.checkov)
+    if checkov is None:
+        tried = ", ".join(map(str, [args.checkov] if args.checkov else checkov_candidates()))
+        print(
+            f"policy gate: checkov not found (tried {tried}): install checkov and the toolkit in one environment "
+            "(README: Adopt the toolkit in your stack), or run `make checkov-env` in this repository",
+            file=sys.stderr,
+        )
         return 2
     args.reports.mkdir(parents=True, exist_ok=True)
     for stale in args.reports.glob("results_*"):
@@ -235,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         env[POLICY_ENV] = str(args.policy.resolve())
     # checkov also prints every -o format on stdout: show its CLI report (results_cli.txt) instead
     completed = subprocess.run(
-        checkov_command(args.checkov, directories, args.reports, extra),
+        checkov_command(checkov, directories, args.reports, extra),
         env=env,
         capture_output=True,
         text=True,
@@ -268,6 +307,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     ok = completed.returncode == 0 and not failures and not totals["parsing_errors"] and not load_errors
     print("policy gate: PASSED" if ok else "policy gate: FAILED")
     return 0 if ok else 1
+
+
+def checks_dir_main(argv: Sequence[str] | None = None) -> int:
+    """``governance-checks-dir``: print the CKV_FIN_* checks directory (or the checkov config file)."""
+    parser = argparse.ArgumentParser(
+        prog="governance-checks-dir",
+        description="Print the directory of the CKV_FIN_* checks for checkov --external-checks-dir "
+        "(with --config-file: the toolkit's checkov configuration, with its skip list, for checkov --config-file).",
+    )
+    parser.add_argument("--config-file", action="store_true", help="print the checkov configuration file instead")
+    args = parser.parse_args(argv)
+    print(CONFIG_FILE if args.config_file else CHECKS_DIR)
+    return 0
 
 
 if __name__ == "__main__":

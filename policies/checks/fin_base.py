@@ -18,9 +18,12 @@ Which file is being scanned: checkov passes each check the file's path relative 
 ``-f``/``--file``), else the working directory; the file that contains the entity is the one scanned.
 A file that cannot be found or read is a FAILED result naming the problem, never a silent pass.
 
-It runs inside checkov's own environment (``.venv-checkov``), which has no cdktf: ``aspects`` imports
-without it. checkov imports every ``.py`` file of ``--external-checks-dir`` under its bare name; this
-module defines no ``check`` object, so loading it registers nothing.
+It runs inside checkov's own environment, which has no cdktf: ``aspects`` imports without it. The toolkit
+(``cdktf-governance``, no dependencies) is installed there too (in this repository, editable:
+``make checkov-env``), and the checks refuse to run against an ``aspects`` from another installation than
+their own (a gate from one environment pointed at a checkov whose environment holds another version).
+checkov imports every ``.py`` file of ``--external-checks-dir`` under its bare name; this module defines
+no ``check`` object, so loading it registers nothing.
 """
 
 from __future__ import annotations
@@ -34,20 +37,33 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:  # checkov's environment does not install this repository
-    sys.path.insert(0, str(REPO_ROOT))
+from checkov.common.bridgecrew.severities import Severities
+from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.terraform.checks.data.registry import data_registry
+from checkov.terraform.checks.module.base_module_check import BaseModuleCheck
+from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
-from checkov.common.bridgecrew.severities import Severities  # noqa: E402
-from checkov.common.models.enums import CheckCategories, CheckResult  # noqa: E402
-from checkov.terraform.checks.data.registry import data_registry  # noqa: E402
-from checkov.terraform.checks.module.base_module_check import BaseModuleCheck  # noqa: E402
-from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck  # noqa: E402
+try:
+    import aspects
+except ModuleNotFoundError as missing:
+    raise ImportError(
+        "the CKV_FIN_* checks need the governance toolkit in checkov's environment: install the "
+        "cdktf-governance wheel there (it has no dependencies), e.g. `<checkov venv>/bin/pip install "
+        "cdktf_governance-<version>-py3-none-any.whl`"
+    ) from missing
+from aspects.catalog import CATALOG, Rule
+from aspects.document import Finding, Report, evaluate_document, parse_suppressions, suppression_findings
+from aspects.policy import PolicyError, explicit_policy, resolve_policy
+from aspects.tfjson import Document, DocumentError, Resource, load_document
 
-from aspects.catalog import CATALOG, Rule  # noqa: E402
-from aspects.document import Finding, Report, evaluate_document, parse_suppressions, suppression_findings  # noqa: E402
-from aspects.policy import PolicyError, explicit_policy, resolve_policy  # noqa: E402
-from aspects.tfjson import Document, DocumentError, Resource, load_document  # noqa: E402
+#: The folder holding this installation's ``aspects`` and ``policies`` (site-packages, or a checkout).
+INSTALLATION = Path(__file__).resolve().parents[2]
+if Path(aspects.__file__).resolve().parents[1] != INSTALLATION:
+    raise ImportError(
+        f"the CKV_FIN_* checks in {Path(__file__).parent} need the aspects package of their own installation "
+        f"({INSTALLATION}), but checkov's Python imports {Path(aspects.__file__).parent}: install the same "
+        "cdktf-governance wheel into checkov's environment and run governance-gate from there"
+    )
 
 __all__ = ["FinCheck", "FinModuleCheck", "check_id", "unwrap"]
 
