@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from aspects.data import Taggability, taggability
 from aspects.values import as_list, expression
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from aspects.tfjson import Document, Resource
 
 
-def is_present(value: Any) -> bool:
+def is_present(value: Any) -> TypeGuard[str]:
     """A tag is present when its value is a non-empty string (an expression counts: Terraform sets it)."""
     return isinstance(value, str) and bool(value.strip())
 

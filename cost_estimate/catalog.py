@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from aspects.document import Resource
+from aspects.tfjson import Resource
 from cost_estimate.context import Context
 from cost_estimate.model import FREE, NOT_PRICED, PRICED, LineItem
 from cost_estimate.pricers import analytics, compute, messaging, monitoring, network, security, storage

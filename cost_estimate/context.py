@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from aspects.document import Resource
+from aspects.tfjson import Resource
 from cost_estimate.model import LineItem
 from cost_estimate.prices import PriceBook, PriceError
 from cost_estimate.profile import Profile

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from aspects.tags import is_present
+
 PRICED = "priced"
 FREE = "free"
 NOT_PRICED = "not priced"
@@ -70,7 +72,7 @@ class ResourceCost:
         if not self.taggable:
             return NOT_TAGGABLE
         value = self.tags.get(key)
-        return value if isinstance(value, str) and value.strip() else NO_VALUE
+        return value if is_present(value) else NO_VALUE
 
     def to_dict(self) -> dict[str, Any]:
         return {

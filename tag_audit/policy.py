@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from aspects.policy import GovernancePolicy
+from aspects.tags import is_present
 
 # Per-key problems, in the order reports list them.
 MISSING = "missing"
@@ -83,7 +84,7 @@ class TagRequirements:
                 found[key] = WRONG_CASE if key.lower() in lowered else MISSING
                 continue
             value = tags[key]
-            if not isinstance(value, str) or not value.strip():
+            if not is_present(value):
                 found[key] = EMPTY
             elif key in self.allowed:
                 if _TOKEN.search(value):

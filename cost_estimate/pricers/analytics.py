@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from aspects.document import Resource
+from aspects.tfjson import Resource
 from cost_estimate import formulas
 from cost_estimate.context import Context
 from cost_estimate.model import LineItem

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
-from aspects.document import Resource
+from aspects.tfjson import Resource
 from cost_estimate import formulas
 from cost_estimate.context import Context, NoUsage, block, literal
 from cost_estimate.model import LineItem

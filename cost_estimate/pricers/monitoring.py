@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from aspects.document import Resource
+from aspects.tfjson import Resource
 from cost_estimate import formulas
 from cost_estimate.context import Context, NoUsage, block, references
 from cost_estimate.model import LineItem

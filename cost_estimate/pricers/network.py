@@ -6,7 +6,7 @@ the NAT unless the VPC has a gateway endpoint for that service; other AWS API ca
 
 from __future__ import annotations
 
-from aspects.document import Resource
+from aspects.tfjson import Resource
 from cost_estimate.context import Context, Free, NoUsage
 from cost_estimate.model import LineItem
 from cost_estimate.profile import HOURS_PER_MONTH

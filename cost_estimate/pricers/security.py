@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aspects.document import Resource
+from aspects.tfjson import Resource
 from cost_estimate import formulas
 from cost_estimate.context import Context, Free, NoUsage
 from cost_estimate.model import LineItem

@@ -7,7 +7,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from aspects.document import Resource
+from aspects.tfjson import Resource
 from cost_estimate import formulas
 from cost_estimate.context import Context, NoUsage, block, literal
 from cost_estimate.model import LineItem

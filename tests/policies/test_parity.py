@@ -16,7 +16,7 @@ from aspects.catalog import CATALOG
 from aspects.policy import policy_from_mapping
 from tests.aspects.govern_cases import full_synth
 from tests.policies.conftest import FIXTURES, fin_check_id
-from tests.policies.fixtures.generate import PARITY_POLICY, parity
+from tests.policies.parity_stack import PARITY_POLICY, parity
 from tfcdk import App
 
 pytestmark = pytest.mark.checkov
