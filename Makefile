@@ -52,7 +52,7 @@ checkov-env: $(CHECKOV_VENV)/.installed ## checkov from its hashed lock + the to
 
 policy: setup checkov-env $(if $(POLICY_DIRS),,synth) ## synth, then the checkov gate (CKV_FIN_* + built-in), offline; reports/checkov/
 	$(PY) -m policies.gate $(or $(POLICY_DIRS),$(OUTDIR)) --policy governance.toml --reports reports/checkov \
-		--checkov $(CHECKOV_VENV)/bin/checkov
+		--checkov $(CHECKOV_VENV)/bin/checkov $(if $(POLICY_DIRS),,--skip-config stack/checkov-skips.yaml)
 
 $(EMULATOR_VENV)/.installed: $(EMULATOR_LOCK) | $(UV)
 	rm -rf $(EMULATOR_VENV)

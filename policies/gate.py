@@ -68,18 +68,58 @@ class Failure:
         return f"{head}\n    {self.check_name}"
 
 
-def skipped_builtin_checks(config: Path = CONFIG_FILE) -> list[str]:
-    """The check ids listed under ``skip-check:`` in the gate's checkov config."""
-    ids, inside = [], False
+def skip_reasons(config: Path = CONFIG_FILE) -> dict[str, str]:
+    """check id -> its reason: every id listed under ``skip-check:`` with the comment block right above it
+    (ids listed together share the comment above the group; an id without one maps to "")."""
+    reasons: dict[str, str] = {}
+    inside, group = False, False
+    comment: list[str] = []
     for line in config.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
+        stripped = line.strip()
+        if not stripped:
+            comment, group = [], False
             continue
         if not line.startswith(" "):
             inside = line.startswith("skip-check:")
+            comment, group = [], False
             continue
-        if inside and line.strip().startswith("- "):
-            ids.append(line.strip()[2:].split("#")[0].strip())
-    return ids
+        if not inside:
+            continue
+        if stripped.startswith("#"):
+            comment = [] if group else comment
+            comment.append(stripped.lstrip("#").strip())
+            group = False
+        elif stripped.startswith("- "):
+            reasons[stripped[2:].split("#")[0].strip()] = " ".join(comment)
+            group = True
+    return reasons
+
+
+def skipped_builtin_checks(config: Path = CONFIG_FILE) -> list[str]:
+    """The check ids listed under ``skip-check:`` in a checkov config (the toolkit's by default)."""
+    return list(skip_reasons(config))
+
+
+def stack_skips(paths: Sequence[Path]) -> tuple[list[str], list[str]]:
+    """(check ids, problems) of a stack's own skip lists (``--skip-config``): each id needs a reason
+    comment above it that names it, and the CKV_FIN_* checks cannot be skipped (suppress a finding instead)."""
+    ids: list[str] = []
+    problems: list[str] = []
+    for path in paths:
+        if not path.is_file():
+            problems.append(f"{path}: not found")
+            continue
+        reasons = skip_reasons(path)
+        if not reasons:
+            problems.append(f"{path}: no check ids under skip-check:")
+        for check_id, reason in reasons.items():
+            if check_id.startswith("CKV_FIN"):
+                problems.append(f"{path}: {check_id} cannot be skipped: suppress the finding with a reason instead")
+            elif check_id not in reason:
+                problems.append(f"{path}: {check_id} needs a reason in the comment right above it, naming it")
+            elif check_id not in ids:
+                ids.append(check_id)
+    return ids, problems
 
 
 def checkov_candidates(explicit: Path | None = None) -> list[Path]:
@@ -105,8 +145,12 @@ def find_stacks(directories: Iterable[Path]) -> list[Path]:
     return sorted(p for d in directories for p in d.rglob("*.tf.json") if ".terraform" not in p.parts)
 
 
-def checkov_command(checkov: Path, directories: Sequence[Path], reports: Path, extra: Sequence[str]) -> list[str]:
+def checkov_command(
+    checkov: Path, directories: Sequence[Path], reports: Path, extra: Sequence[str], skips: Sequence[str] = ()
+) -> list[str]:
     command = [str(checkov), "--config-file", str(CONFIG_FILE), "--external-checks-dir", str(CHECKS_DIR)]
+    if skips:  # on the command line, checkov replaces the config file's list: pass the toolkit's too
+        command += ["--skip-check", ",".join(dict.fromkeys([*skipped_builtin_checks(), *skips]))]
     for directory in directories:
         command += ["-d", str(directory)]
     for output in ("cli", "json", "sarif", "junitxml"):
@@ -235,6 +279,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "else checkov on PATH",
     )
     parser.add_argument(
+        "--skip-config",
+        type=Path,
+        action="append",
+        default=[],
+        help="the stack's own checkov skip list (YAML, skip-check: with a reason comment above each id), added to "
+        "the toolkit's; repeatable",
+    )
+    parser.add_argument(
         "--policy",
         type=Path,
         default=None,
@@ -251,6 +303,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     stacks = find_stacks(directories)
     if not stacks:
         print(f"policy gate: no *.tf.json under {', '.join(map(str, directories))}", file=sys.stderr)
+        return 2
+    skips, problems = stack_skips(args.skip_config)
+    if problems:
+        print("policy gate: invalid --skip-config:\n  " + "\n  ".join(problems), file=sys.stderr)
         return 2
     checkov = find_checkov(args.checkov)
     if checkov is None:
@@ -274,7 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         env[POLICY_ENV] = str(args.policy.resolve())
     # checkov also prints every -o format on stdout: show its CLI report (results_cli.txt) instead
     completed = subprocess.run(
-        checkov_command(checkov, directories, args.reports, extra),
+        checkov_command(checkov, directories, args.reports, extra, skips),
         env=env,
         capture_output=True,
         text=True,
@@ -301,7 +357,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"policy gate: {totals['passed']} passed, {totals['failed']} failed, "
         f"{totals['skipped']} skipped (suppressed with a reason), {totals['parsing_errors']} parsing errors; "
-        f"{len(skipped_builtin_checks())} built-in checks not run (policies/checkov.yaml); "
+        f"{len(skipped_builtin_checks())} built-in checks not run (policies/checkov.yaml)"
+        + "".join(f" + {len(stack_skips([p])[0])} ({p})" for p in args.skip_config)
+        + "; "
         f"reports in {args.reports}/ (SARIF, JUnit XML, JSON)"
     )
     ok = completed.returncode == 0 and not failures and not totals["parsing_errors"] and not load_errors

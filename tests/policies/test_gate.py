@@ -16,6 +16,8 @@ from policies import gate
 from tests.conftest import REPO_ROOT
 from tests.policies.conftest import CHECKOV_PYTHON, FIXTURES, require_checkov
 
+PIPELINE_SKIPS = "stack/checkov-skips.yaml"  # relative to the repository root, where run_gate runs
+
 NETWORK_EVENTS = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "urllib.Request")
 
 
@@ -54,9 +56,12 @@ def test_pipeline_stack_passes_offline_with_reports(dev_stack, tmp_path):
     require_checkov()
     checkov, network_log = offline_checkov(tmp_path)
     reports = tmp_path / "reports"
-    result = run_gate(str(dev_stack.outdir), "--reports", str(reports), "--checkov", str(checkov))
+    result = run_gate(
+        str(dev_stack.outdir), "--reports", str(reports), "--checkov", str(checkov), "--skip-config", PIPELINE_SKIPS
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "policy gate: PASSED" in result.stdout
+    assert "3 built-in checks not run (policies/checkov.yaml) + 5 (stack/checkov-skips.yaml)" in result.stdout
     assert "0 failed" in result.stdout and "0 parsing errors" in result.stdout
     assert not network_log.exists(), network_log.read_text()
     summary = json.loads((reports / "results_json.json").read_text())["summary"]
@@ -89,7 +94,7 @@ def violating_run(tmp_path_factory: pytest.TempPathFactory) -> GateRun:
     assert synth.returncode == 0, synth.stderr
     reports = tmp / "reports"
     dirs = [str(outdir), str(FIXTURES / "FinLambdaArm64"), str(FIXTURES / "FinDynamodbPitr")]
-    return GateRun(run_gate(*dirs, "--reports", str(reports)), reports)
+    return GateRun(run_gate(*dirs, "--reports", str(reports), "--skip-config", PIPELINE_SKIPS), reports)
 
 
 @pytest.mark.checkov
@@ -156,6 +161,17 @@ def test_a_clean_report_passes(tmp_path):
     checkov = fake_checkov(tmp_path, stderr="")
     result = run_gate(str(FIXTURES / "FinNoRetain"), "--reports", str(tmp_path), "--checkov", str(checkov))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_stack_skip_list_is_added_to_the_toolkits_on_checkovs_command_line(tmp_path):
+    command = gate.checkov_command(Path("checkov"), [tmp_path], tmp_path, [], ["CKV_AWS_18", "CKV_AWS_109"])
+    assert command[command.index("--skip-check") + 1] == "CKV_AWS_109,CKV_AWS_111,CKV_AWS_356,CKV_AWS_18"
+    assert "--skip-check" not in gate.checkov_command(Path("checkov"), [tmp_path], tmp_path, [])
+    bad = tmp_path / "skips.yaml"
+    bad.write_text("skip-check:\n  - CKV_AWS_18\n")
+    result = run_gate(str(FIXTURES / "FinNoRetain"), "--skip-config", str(bad))
+    assert result.returncode == 2
+    assert f"{bad}: CKV_AWS_18 needs a reason in the comment right above it, naming it" in result.stderr
 
 
 def test_usage_errors_exit_2(tmp_path):
