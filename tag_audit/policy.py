@@ -42,9 +42,10 @@ class TagRequirements:
     source: str = "catalog"
 
     @classmethod
-    def from_catalog(cls, policy: GovernancePolicy | None = None) -> TagRequirements:
+    def from_catalog(cls, policy: GovernancePolicy | None = None, source: str | None = None) -> TagRequirements:
+        """The required keys of ``policy`` (default: the built-in ``GovernancePolicy``); ``source`` names it."""
         policy = policy or GovernancePolicy()
-        return cls(keys=policy.required_tag_keys, source="governance catalog aspects.policy.GovernancePolicy")
+        return cls(keys=policy.required_tag_keys, source=source or "governance catalog aspects.policy.GovernancePolicy")
 
     @classmethod
     def from_tag_policy(cls, path: Path) -> TagRequirements:
