@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 from aspects.policy import GovernancePolicy
 
 if TYPE_CHECKING:
-    from aspects.synth import Governance, govern, governance_of, suppress, suppressions_of
+    from aspects.synth import Governance, govern, governance_of, suppress, suppressions_of, synth_app
 
 _LAZY = {
-    "govern", "governance_of", "suppress", "suppressions_of", "Governance", "FinOpsTagAspect", "GovernanceValidation"
+    "govern", "governance_of", "suppress", "suppressions_of", "synth_app", "Governance", "FinOpsTagAspect",
+    "GovernanceValidation",
 }  # fmt: skip
 
-__all__ = ["Governance", "GovernancePolicy", "govern", "governance_of", "suppress", "suppressions_of"]
+__all__ = ["Governance", "GovernancePolicy", "govern", "governance_of", "suppress", "suppressions_of", "synth_app"]
 
 
 def __getattr__(name: str) -> Any:

@@ -21,6 +21,7 @@ bindings).
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -246,12 +247,14 @@ def tag_aspect(library_name: str) -> type[FinOpsTagAspect]:
 class Governance:
     """Handle returned by :func:`govern`: the policy in force and the last synth's report.
 
-    ``library`` is ``"cdktf"`` or ``"cdktn"``, the library the stack is built with.
+    ``library`` is ``"cdktf"`` or ``"cdktn"``, the library the stack is built with; ``policy_source`` says
+    where the policy came from (``govern()``'s argument, a policy file, the built-in defaults).
     """
 
     stack: Any
     policy: GovernancePolicy
     library: str
+    policy_source: str = "govern() argument"
     today: dt.date | None = None  # None: the current UTC date at synth
     report: Report | None = field(default=None, repr=False)
 
@@ -284,12 +287,56 @@ def govern(stack: Any, policy: GovernancePolicy | None = None, *, today: dt.date
         raise TypeError(f"govern() expects a TerraformStack, got {type(stack).__name__}")
     if any(entry.type == _GOVERNED_METADATA for entry in stack.node.metadata):
         raise ValueError(f"govern() was already called on stack {stack.node.path!r}")
+    source = "govern() argument"
     if policy is None:
-        policy, _ = resolve_policy(None, explicit_policy())
+        policy, source = resolve_policy(None, explicit_policy())
     stack.node.add_metadata(_GOVERNED_METADATA, True)
-    governance = Governance(stack=stack, policy=policy, library=library_name, today=today)
+    governance = Governance(stack=stack, policy=policy, library=library_name, policy_source=source, today=today)
     stack.add_override(f"//.{META_KEY}.{RECORD_KEY}", policy.to_record())
     library.Aspects.of(stack).add(tag_aspect(library_name)(governance.policy, library))
     stack.node.add_validation(GovernanceValidation(stack, governance))
     _GOVERNED[stack] = governance
     return governance
+
+
+ANNOTATIONS_HEADER = 'Encountered Annotations with level "ERROR"'
+
+
+def annotation_errors(text: str) -> list[str]:
+    """The ``[construct path] message`` lines cdktf/cdktn list when error annotations stop a synth."""
+    if ANNOTATIONS_HEADER not in text:
+        return []
+    lines = text.split(ANNOTATIONS_HEADER, 1)[1].splitlines()
+    return [line.strip() for line in lines if line.strip().startswith("[")]
+
+
+def synth_app(app: Any) -> int:
+    """``app.synth()`` for an app's entry point: 0 and one governance line per governed stack, or 1 and every
+    error annotation listed once (instead of the JavaScript stack trace jsii raises)::
+
+        sys.exit(synth_app(app))
+    """
+    try:
+        app.synth()
+    except RuntimeError as error:
+        errors = annotation_errors(str(error))
+        if not errors:
+            raise
+        print(f"error: synth failed with {len(errors)} governance/validation errors:", file=sys.stderr)
+        for line in errors:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    governed = [g for stack, g in list(_GOVERNED.items()) if stack.node.root is app]
+    print(f"synthesized {app.outdir}: {len(governed)} governed stack(s)")
+    for governance in sorted(governed, key=lambda g: str(g.stack.node.path)):
+        report = governance.report
+        if report is None:
+            print(f"governance: {governance.stack.node.path}: not evaluated")
+            continue
+        print(
+            f"governance: {governance.stack.node.path}: {len(report.errors)} errors, {len(report.warnings)} warnings, "
+            f"{len(report.suppressed)} suppressed (policy: {governance.policy_source})"
+        )
+        for finding in report.warnings:
+            print(f"  warning: {finding.format()}")
+    return 0

@@ -40,8 +40,6 @@ __all__ = [
     "governance_report",
 ]
 
-_ERROR_HEADER = 'Encountered Annotations with level "ERROR"'
-
 
 class GovernanceAssertionError(AssertionError):
     """A governed stack has findings its test does not allow (or an allowance matched nothing)."""
@@ -116,17 +114,13 @@ def governance_report(stack: Any) -> Report:
 
 def _other_errors(message: str, report: Report) -> list[str]:
     """Error annotations in a failed synth's message that are not governance findings."""
-    if _ERROR_HEADER not in message:
+    from aspects.synth import annotation_errors
+
+    errors = annotation_errors(message)
+    if not errors:
         return [message]
     ours = {finding.format() for finding in report.errors}
-    lines = message.split(_ERROR_HEADER, 1)[1].splitlines()
-    other = []
-    for line in lines:
-        if line.startswith("["):
-            text = line.split("] ", 1)[1] if "] " in line else line
-            if text not in ours:
-                other.append(line)
-    return other
+    return [line for line in errors if line.split("] ", 1)[-1] not in ours]
 
 
 def governance_findings(stack: Any, *, warnings: bool = True) -> list[Finding]:

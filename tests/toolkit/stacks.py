@@ -18,10 +18,10 @@ def resource(lib: ModuleType, scope: Any, id_: str, type_: str, **config: Any) -
     return element
 
 
-def team_stack(lib: ModuleType, *, fixed: bool = False, name: str = "team-dev") -> tuple[Any, Any]:
+def team_stack(lib: ModuleType, *, fixed: bool = False, name: str = "team-dev", app: Any = None) -> tuple[Any, Any]:
     """(app, stack): a bucket, a function with its log group, a policy. Unless ``fixed``: the function
-    runs on x86_64, its log group never expires and the policy grants ``s3:*``."""
-    app = lib.Testing.app()
+    runs on x86_64, its log group never expires and the policy grants ``s3:*``. ``app``: default a test app."""
+    app = app or lib.Testing.app()
     stack = lib.TerraformStack(app, name)
     provider = lib.TerraformProvider(
         stack, "aws", terraform_resource_type="aws", terraform_provider_source="hashicorp/aws"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from aspects import GovernancePolicy, govern, suppress, suppressions_of
+from aspects import GovernancePolicy, govern, suppress, suppressions_of, synth_app
 from aspects.testing import governance_report
 from tests.toolkit.conftest import LIBRARY
 from tests.toolkit.stacks import TEAM_TAGS, WILDCARD, resource, team_stack
@@ -92,3 +92,27 @@ def test_govern_refuses_what_is_not_a_stack_and_a_second_call(lib):
     govern(stack, POLICY)
     with pytest.raises(ValueError, match="already called on stack 'team-dev'"):
         govern(stack, POLICY)
+
+
+def test_synth_app_lists_every_error_once_and_exits_1(lib, tmp_path, capsys):
+    app, stack = team_stack(lib, app=lib.App(outdir=str(tmp_path / "out")))
+    governance = govern(stack, POLICY)
+    assert synth_app(app) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        "error: synth failed with 3 governance/validation errors:",
+        *(f"  [{f.construct_path}] {f.format()}" for f in governance.report.errors),
+    ]
+    assert [f.rule_id for f in governance.report.errors] == [rule for rule, *_ in VIOLATIONS]
+
+
+def test_synth_app_reports_each_governed_stack(lib, tmp_path, capsys):
+    app, stack = team_stack(lib, fixed=True, app=lib.App(outdir=str(tmp_path / "out")))
+    govern(stack, POLICY)
+    assert synth_app(app) == 0
+    assert capsys.readouterr().out == (
+        f"synthesized {tmp_path / 'out'}: 1 governed stack(s)\n"
+        "governance: team-dev: 0 errors, 0 warnings, 0 suppressed (policy: govern() argument)\n"
+    )
+    assert (tmp_path / "out" / "stacks" / "team-dev" / "cdk.tf.json").is_file()

@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.conftest import REPO_ROOT
 from tests.toolkit.conftest import LIBRARY, LIBRARY_ENV
 
-TEAM_TESTS = '''
+TEAM_TESTS = """
 from aspects import GovernancePolicy, govern
 from tests.toolkit.stacks import team_stack
 import {library} as lib
@@ -32,7 +32,7 @@ def test_report_has_the_policy(governance_report):
 def test_violating_stack_fails_readably(assert_governed):
     allow = ["FIN-002 team-dev/render_policy", "FIN-006 aws_cloudwatch_log_group.render_logs"]
     assert_governed(build(False), allow=allow)
-'''
+"""
 
 
 def test_fixtures_in_a_real_pytest_run(tmp_path: Path):
@@ -54,5 +54,5 @@ def test_fixtures_in_a_real_pytest_run(tmp_path: Path):
         "E             construct: team-dev/render_fn\n"
         "E             key:       architectures\n"
         "E             problem:   Lambda functions run on arm64: architectures is ['x86_64'], not ['arm64'].\n"
-        "E             fix:       Set architectures=[\"arm64\"] on the function.\n"
+        'E             fix:       Set architectures=["arm64"] on the function.\n'
     ) in out, out
