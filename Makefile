@@ -17,7 +17,7 @@ CDKTN_LOCK := tools/cdktn/requirements.txt
 # make policy POLICY_DIRS="path/to/cdktf.out other/cdktf.out" scans those instead of synthesizing ours
 POLICY_DIRS ?=
 
-.PHONY: help setup synth validate demo test lint typecheck bench bench-handlers clean checkov-env policy emulator-env local-deploy e2e tag-audit plan deploy smoke tag-audit-live legacy-synth cost cost-compare cost-chart cost-base cost-comment cdktn-env test-cdktn toolkit-wheel
+.PHONY: help setup synth validate demo test lint typecheck bench bench-handlers clean checkov-env policy emulator-env local-deploy e2e tag-audit plan deploy smoke tag-audit-live legacy-synth cost cost-compare cost-chart cost-base cost-comment cdktn-env test-cdktn toolkit-wheel test-install
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -133,6 +133,9 @@ cdktn-env: $(CDKTN_VENV)/.installed ## install CDK Terrain (cdktn, no provider b
 
 test-cdktn: cdktn-env ## the toolkit's synth-time tests (tests/toolkit) under CDK Terrain instead of cdktf
 	GOVERNANCE_TEST_LIBRARY=cdktn $(CDKTN_VENV)/bin/python -m pytest tests/toolkit
+
+test-install: setup checkov-env cdktn-env ## the README's "Adopt the toolkit" run as written: wheel, fresh offline installs, example under cdktf and cdktn
+	$(PY) -m pytest -m install tests/examples/test_adopt.py
 
 lint: setup ## ruff (lint rules in pyproject.toml)
 	$(PY) -m ruff check .

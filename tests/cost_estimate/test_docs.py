@@ -22,7 +22,7 @@ README, COST_DOC = docs.DOCS[1], docs.DOCS[0]
 )
 def test_samples_are_present(doc, names: set[str]) -> None:
     blocks = docs.blocks(doc.read_text())
-    assert set(blocks) == names
+    assert names <= set(blocks)  # the README holds other tools' samples too
     for name in names:
         assert blocks[name].strip(), (
             f"{doc.name}: sample {name} is empty: run python -m tests.cost_estimate.docs --write"
