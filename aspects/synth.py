@@ -310,6 +310,18 @@ def annotation_errors(text: str) -> list[str]:
     return [line.strip() for line in lines if line.strip().startswith("[")]
 
 
+def synth_failure(error: Exception) -> int:
+    """For ``except`` around ``app.synth()``: print every error annotation once on stderr and return the exit
+    code 1; re-raise ``error`` when it is not a synth stopped by error annotations."""
+    errors = annotation_errors(str(error))
+    if not errors:
+        raise error
+    print(f"error: synth failed with {len(errors)} governance/validation errors:", file=sys.stderr)
+    for line in errors:
+        print(f"  {line}", file=sys.stderr)
+    return 1
+
+
 def synth_app(app: Any) -> int:
     """``app.synth()`` for an app's entry point: 0 and one governance line per governed stack, or 1 and every
     error annotation listed once (instead of the JavaScript stack trace jsii raises)::
@@ -318,14 +330,8 @@ def synth_app(app: Any) -> int:
     """
     try:
         app.synth()
-    except RuntimeError as error:
-        errors = annotation_errors(str(error))
-        if not errors:
-            raise
-        print(f"error: synth failed with {len(errors)} governance/validation errors:", file=sys.stderr)
-        for line in errors:
-            print(f"  {line}", file=sys.stderr)
-        return 1
+    except RuntimeError as error:  # jsii raises the synth's JavaScript error as a RuntimeError
+        return synth_failure(error)
     governed = [g for stack, g in list(_GOVERNED.items()) if stack.node.root is app]
     print(f"synthesized {app.outdir}: {len(governed)} governed stack(s)")
     for governance in sorted(governed, key=lambda g: str(g.stack.node.path)):

@@ -31,7 +31,8 @@ import time
 from pathlib import Path
 
 from aspects import GovernancePolicy, govern, suppress
-from stack.app import annotation_errors, config_from_env, summarize
+from aspects.synth import synth_failure
+from stack.app import config_from_env, summarize
 from stack.config import PipelineConfig
 from stack.constructs.data_bucket import DataBucket
 from stack.constructs.encryption import DataKey
@@ -220,12 +221,7 @@ def main() -> int:
     try:
         app.synth()
     except Exception as error:  # jsii wraps the synth errors
-        violations = annotation_errors(str(error))
-        if not violations:
-            raise
-        print(f"error: synth failed with {len(violations)} governance/validation errors:", file=sys.stderr)
-        print("\n".join(f"  {line}" for line in violations), file=sys.stderr)
-        return 1
+        return synth_failure(error)
     path = outdir / "stacks" / stack_name / "cdk.tf.json"
     report = stack.governance.report
     suppressed = len(report.suppressed) if report is not None else 0
