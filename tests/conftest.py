@@ -14,6 +14,22 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+#: Test kinds that run only when selected with ``-m``; the default ``make test`` reports them as skipped.
+ONLY_WHEN_SELECTED = {
+    "e2e": "end-to-end: run with `make e2e` (pytest -m e2e tests/e2e)",
+    "install": "wheel install test: run with `make test-install` (pytest -m install tests/examples)",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    selected = config.getoption("markexpr") or ""
+    for marker, reason in ONLY_WHEN_SELECTED.items():
+        if marker in selected:
+            continue
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
 
 @dataclass(frozen=True)
 class SynthesizedStack:
