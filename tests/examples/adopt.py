@@ -65,6 +65,7 @@ STEPS = (
     Step("adopt-synth-passes", (".venv/bin/python main.py",)),
     Step("adopt-pytest-passes", (".venv/bin/pytest -q",)),
     Step("adopt-gate", (".venv-checkov/bin/governance-gate cdktf.out --policy governance.toml",)),
+    Step("adopt-evaluate", (".venv/bin/governance-evaluate cdktf.out",)),
     Step(
         "adopt-plain-checkov",
         (
