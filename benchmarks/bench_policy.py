@@ -3,7 +3,7 @@
 The stack is synthesized once (not timed); then, alternating so both see the same machine load:
 ``checkov --version`` (bare start-up: imports, no scan) and the whole gate
 ``python -m policies.gate <outdir>`` (the gate's own process, checkov start-up, parse, all checks,
-four report formats). Target (issue 4): the gate in <= 8 s wall on the 2-core dev machine.
+four report formats). Target: the gate in <= 8 s wall on the 2-core dev machine.
 
     .venv/bin/python benchmarks/bench_policy.py [--runs 5] [--outdir DIR]
 """

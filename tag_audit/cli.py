@@ -69,7 +69,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="KEYS",
         help=f"comma-separated keys to count resources by (default: {','.join(DEFAULT_GROUP_KEYS)})",
     )
-    top = argparse.ArgumentParser(prog="tag-audit", description="FinOps tag coverage audit (issue 8).")
+    top = argparse.ArgumentParser(prog="tag-audit", description="FinOps tag coverage audit.")
     commands = top.add_subparsers(dest="command", required=True)
     s = commands.add_parser("static", parents=[common], help="audit synthesized stacks (cdktf.out)")
     s.add_argument("paths", nargs="+", type=Path, metavar="CDKTF_OUT", help="cdktf.out, stacks/<name> or cdk.tf.json")
