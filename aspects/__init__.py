@@ -1,10 +1,11 @@
-"""Governance at synth for any CDKTF stack.
+"""Governance at synth for any CDK for Terraform stack, built with cdktf or with cdktn (CDK Terrain).
 
     from aspects import govern
     govern(stack)
 
-The rules, catalog, policy and document model import without cdktf (the checkov layer uses them);
-``govern``, ``suppress`` and ``Governance`` load the cdktf adapter lazily on first use (PEP 562).
+The rules, catalog, policy and document model import without cdktf or cdktn (the checkov layer uses
+them); ``govern``, ``suppress`` and ``Governance`` load the adapter lazily on first use (PEP 562), and the
+adapter uses the library the stack passed to it is built with.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from typing import TYPE_CHECKING, Any
 from aspects.policy import GovernancePolicy
 
 if TYPE_CHECKING:
-    from aspects.synth import Governance, govern, suppress, suppressions_of
+    from aspects.synth import Governance, govern, governance_of, suppress, suppressions_of, synth_app
 
-_LAZY = {"govern", "suppress", "suppressions_of", "Governance", "FinOpsTagAspect", "GovernanceValidation"}
+_LAZY = {
+    "govern", "governance_of", "suppress", "suppressions_of", "synth_app", "Governance", "FinOpsTagAspect",
+    "GovernanceValidation",
+}  # fmt: skip
 
-__all__ = ["Governance", "GovernancePolicy", "govern", "suppress", "suppressions_of"]
+__all__ = ["Governance", "GovernancePolicy", "govern", "governance_of", "suppress", "suppressions_of", "synth_app"]
 
 
 def __getattr__(name: str) -> Any:

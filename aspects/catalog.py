@@ -19,19 +19,22 @@ from aspects.rules import (
     layer_arm64,
     log_group_retention,
     logs_to_declared_group,
+    no_modules,
     no_retain,
     required_tags,
 )
 
 if TYPE_CHECKING:
-    from aspects.document import Resource, StackContext
-    from aspects.rules._result import RuleResult
+    from aspects.context import StackContext
+    from aspects.result import RuleResult
+    from aspects.tfjson import Resource
 
 Check = Callable[["Resource", "StackContext"], "RuleResult"]
 
 SUPPRESSION_EXPIRED = "FIN-010"
 SUPPRESSION_UNUSED = "FIN-011"
 SUPPRESSION_INVALID = "FIN-012"
+LEVELS = ("error", "warning", "off")
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class Rule:
     rationale: str
     fix: str
     check: Check | None = None  # None: a finding about suppressions, raised by the evaluator itself
-    level: str = "error"  # "error" fails synth; "warning" is reported only
+    level: str = "error"  # default level: "error" fails synth; "warning" is reported only (a policy may change it)
 
 
 _RULES = (
@@ -52,8 +55,8 @@ _RULES = (
         "HIGH",
         "Cost allocation needs CostCenter, Environment, Owner, Project and ManagedBy on every taggable "
         "resource; effective tags are the provider default_tags merged with the resource tags.",
-        "Set the tag in the provider default_tags or the resource tags, or pass its value in "
-        "GovernancePolicy(tags=...) so govern() applies it.",
+        "Set the tag in the provider default_tags or the resource tags (tag blocks for types default_tags do "
+        "not reach), or give it a value in the policy ([tags] defaults) so govern() applies it.",
         required_tags.check,
     ),
     Rule(
@@ -62,8 +65,9 @@ _RULES = (
         "HIGH",
         "Wildcard actions (*, service:*, partial s3:Get*) and Allow+NotAction grant more than intended and "
         "grow silently as AWS adds actions. A policy that cannot be read at synth is reported as UNKNOWN.",
-        "List the exact actions; build policies from literal values or data.aws_iam_policy_document so "
-        "they can be checked, or suppress one action with a reason.",
+        "List the exact actions, in a policy of the stack rather than a broad AWS managed policy; build policies "
+        "from literal values or data.aws_iam_policy_document so they can be checked, or suppress one finding "
+        "(an action, a policy ARN) with a reason.",
         iam_wildcard_actions.check,
     ),
     Rule(
@@ -97,16 +101,19 @@ _RULES = (
         "Log groups expire",
         "HIGH",
         "Log groups without retention keep (and bill) logs forever.",
-        "Set retention_in_days to one of the allowed values (GovernancePolicy.allowed_log_retention_days).",
+        "Set retention_in_days to one of the values the policy allows ([logs] allowed_retention_days).",
         log_group_retention.check,
     ),
     Rule(
         "FIN-007",
-        "Functions and state machines log to a declared log group",
+        "Services log to a log group declared in the stack",
         "HIGH",
-        "Otherwise AWS creates the log group on first write, outside the stack, without retention.",
-        "Declare an aws_cloudwatch_log_group in the stack and point logging_config.log_group (Lambda) or "
-        'logging_configuration.log_destination ("${arn}:*", level not OFF) at it.',
+        "Otherwise AWS creates the log group on first write, outside the stack, without retention (Lambda, "
+        "Step Functions, RDS/Aurora/DocumentDB/Neptune log exports, EKS control-plane logs, CodeBuild, ECS "
+        "awslogs-create-group, API Gateway execution and access logs, AppSync, Amazon MQ, MWAA, flow logs, ...).",
+        "Declare an aws_cloudwatch_log_group with the name the service writes to (the finding names it) and an "
+        "allowed retention; point logging_config.log_group (Lambda), logging_configuration.log_destination "
+        '("${arn}:*", level not OFF; Step Functions) or the destination argument at it.',
         logs_to_declared_group.check,
     ),
     Rule(
@@ -121,10 +128,13 @@ _RULES = (
         "FIN-009",
         "Nothing blocks terraform destroy",
         "MEDIUM",
-        "Retained resources (prevent_destroy, skip_destroy, deletion protection, buckets/repositories that "
-        "cannot be emptied) leak cost and block ephemeral environments.",
-        "Remove prevent_destroy/skip_destroy/deletion_protection_enabled; set force_destroy (S3) or "
-        "force_delete (ECR) to true.",
+        "Deletion protection, termination protection, skip_destroy/retain settings, a missing final snapshot "
+        "identifier, buckets/repositories/zones that cannot be emptied and COMPLIANCE object locks make destroy "
+        "fail or leave resources behind: they leak cost and block ephemeral environments.",
+        "Set the argument the finding names as it says (deletion protection off, force_destroy/force_delete true, "
+        "skip_final_snapshot true or a final snapshot identifier, no skip_destroy/prevent_destroy, GOVERNANCE "
+        "instead of COMPLIANCE object lock), or suppress FIN-009 with a reason for a resource meant to outlive "
+        "the stack.",
         no_retain.check,
     ),
     Rule(
@@ -148,6 +158,16 @@ _RULES = (
         "HIGH",
         "A suppression needs a known rule id and a reason of at least 10 characters; expiry is an ISO date.",
         "Correct the suppression record.",
+    ),
+    Rule(
+        "FIN-013",
+        "Module calls are governed where their resources are",
+        "HIGH",
+        "A module block creates resources that are not in this document, so no rule can see them: without "
+        "this finding a stack made of modules would pass every rule unseen.",
+        "Govern the module's own stack (or copy its resources into this one), or suppress FIN-013 on the module "
+        "with a reason naming where its resources are governed.",
+        no_modules.check,
     ),
 )
 

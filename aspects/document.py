@@ -1,10 +1,11 @@
-"""The document model: a synthesized Terraform JSON document -> resources + stack context -> findings.
+"""The evaluator: a Terraform JSON document -> findings, under one policy (pure Python, no cdktf).
 
-Pure Python (no cdktf). Three callers use it the same way:
+Every entry point runs this one function on the same document, so they cannot disagree:
 
-* the synth-time aspect (``aspects.synth``) on ``stack.to_terraform()``;
-* the checkov checks (issue 4) on ``cdk.tf.json`` read by checkov (unwrap its lists first);
-* tests and CI on any ``cdktf.out/stacks/<name>/cdk.tf.json``::
+* the synth-time validation (``aspects.synth``) on ``stack.to_terraform()``;
+* ``python -m aspects.cli`` on any ``cdk.tf.json``;
+* the checkov checks (``policies/checks``), which look up their rule's findings in the report of the
+  document they scan (each document is evaluated once)::
 
     from aspects.document import evaluate_document
     report = evaluate_document(json.load(open("cdk.tf.json")))
@@ -14,122 +15,16 @@ Pure Python (no cdktf). Three callers use it the same way:
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from aspects.data import taggable_resource_types
-from aspects.policy import GovernancePolicy
-from aspects.rules._result import Issue, Status
+from aspects.catalog import CATALOG, SUPPRESSION_EXPIRED, SUPPRESSION_INVALID, SUPPRESSION_UNUSED, Rule, rules
+from aspects.context import StackContext
+from aspects.policy import GovernancePolicy, recorded_policy
+from aspects.result import Issue, Status
 from aspects.suppressions import Suppression, records_of
-
-_LOG_GROUP_REF = re.compile(r"\$\{aws_cloudwatch_log_group\.(?P<name>[\w-]+)\.(?P<attr>\w+)\}")
-
-
-@dataclass(frozen=True)
-class Resource:
-    """One resource or data source of a synthesized document (``config`` excludes ``"//"``)."""
-
-    type: str
-    name: str
-    config: Mapping[str, Any]
-    meta: Mapping[str, Any] = field(default_factory=dict)
-    mode: str = "resource"  # or "data"
-
-    @classmethod
-    def from_config(cls, type_: str, name: str, config: Mapping[str, Any], mode: str = "resource") -> Resource:
-        body = {k: v for k, v in config.items() if k != "//"}
-        raw_meta = config.get("//")
-        meta: Mapping[str, Any] = raw_meta if isinstance(raw_meta, Mapping) else {}
-        return cls(type_, name, body, meta, mode)
-
-    @property
-    def address(self) -> str:
-        prefix = "data." if self.mode == "data" else ""
-        return f"{prefix}{self.type}.{self.name}"
-
-    @property
-    def construct_path(self) -> str:
-        metadata = self.meta.get("metadata") if isinstance(self.meta, Mapping) else None
-        path = metadata.get("path") if isinstance(metadata, Mapping) else None
-        return path if isinstance(path, str) else self.address
-
-
-@dataclass(frozen=True)
-class StackContext:
-    """What rules may know about the rest of the stack."""
-
-    policy: GovernancePolicy
-    default_tags: Mapping[str, Mapping[str, Any]]  # provider ("aws" or "aws.<alias>") -> default tags
-    log_groups: Mapping[str, Mapping[str, Any]]  # log group resource name -> config
-    policy_documents: frozenset[str]  # names of data.aws_iam_policy_document in the stack
-    taggable_types: frozenset[str]
-
-    @classmethod
-    def from_document(cls, document: Mapping[str, Any], policy: GovernancePolicy | None = None) -> StackContext:
-        resources = document.get("resource") or {}
-        data = document.get("data") or {}
-        return cls(
-            policy=policy or GovernancePolicy(),
-            default_tags=_provider_default_tags(document.get("provider") or {}),
-            log_groups=dict(resources.get("aws_cloudwatch_log_group") or {}),
-            policy_documents=frozenset(data.get("aws_iam_policy_document") or {}),
-            taggable_types=taggable_resource_types(),
-        )
-
-    def default_tags_for(self, resource: Resource) -> Mapping[str, Any]:
-        provider = resource.config.get("provider")
-        key = provider if isinstance(provider, str) and provider else "aws"
-        return self.default_tags.get(key, {})
-
-    def effective_tags(self, resource: Resource) -> dict[str, Any]:
-        """Provider ``default_tags`` merged with the resource's literal ``tags`` (the resource wins).
-
-        A ``tags`` value that is not a literal map (an expression) contributes nothing: callers that
-        must report it as UNKNOWN check ``resource.config["tags"]`` first (``rules/required_tags.py``).
-        """
-        tags = resource.config.get("tags")
-        return {**self.default_tags_for(resource), **(tags if isinstance(tags, Mapping) else {})}
-
-    def declared_log_group(self, reference: Any) -> str | None:
-        """Name of the log group resource a value refers to (by reference or by literal name), or None."""
-        if not isinstance(reference, str):
-            return None
-        match = _LOG_GROUP_REF.search(reference)
-        if match and match.group("name") in self.log_groups:
-            return match.group("name")
-        for name, config in self.log_groups.items():
-            if config.get("name") == reference:
-                return name
-        return None
-
-
-def _provider_default_tags(providers: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    result: dict[str, Mapping[str, Any]] = {}
-    for provider_type, blocks in providers.items():
-        for block in blocks if isinstance(blocks, list) else [blocks]:
-            if not isinstance(block, Mapping):
-                continue
-            alias = block.get("alias")
-            key = f"{provider_type}.{alias}" if alias else provider_type
-            tags: dict[str, Any] = {}
-            default_tags = block.get("default_tags")
-            for entry in default_tags if isinstance(default_tags, list) else [default_tags]:
-                if isinstance(entry, Mapping) and isinstance(entry.get("tags"), Mapping):
-                    tags.update(entry["tags"])
-            result[key] = tags
-    return result
-
-
-def iter_resources(document: Mapping[str, Any]) -> Iterator[Resource]:
-    """Every resource and data source of a synthesized document, in document order."""
-    for mode, section in (("resource", document.get("resource")), ("data", document.get("data"))):
-        for type_, by_name in (section or {}).items():
-            for name, config in (by_name or {}).items():
-                if isinstance(config, Mapping):
-                    yield Resource.from_config(type_, name, config, mode)
-
+from aspects.tfjson import Document, Resource, parse_document
 
 # --- findings ----------------------------------------------------------------------------------
 
@@ -138,7 +33,7 @@ def iter_resources(document: Mapping[str, Any]) -> Iterator[Resource]:
 class Finding:
     rule_id: str
     severity: str
-    level: str  # "error" fails synth, "warning" does not
+    level: str  # "error" fails synth and the gate, "warning" does not (the policy may change a rule's level)
     status: str  # "FAILED" or "UNKNOWN"
     address: str
     construct_path: str
@@ -160,6 +55,8 @@ class Finding:
 class Report:
     findings: tuple[Finding, ...]  # unsuppressed: errors and warnings
     suppressed: tuple[Finding, ...]
+    applicable: frozenset[tuple[str, str]] = frozenset()  # (address, rule id) of every rule that applied
+    policy: GovernancePolicy = field(default_factory=GovernancePolicy, repr=False)
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -172,11 +69,17 @@ class Report:
     def format(self) -> str:
         return "\n".join(f.format() for f in self.findings)
 
+    def of(self, address: str, rule_id: str) -> tuple[list[Finding], list[Finding]]:
+        """(findings, suppressed findings) of one rule on one resource."""
+        return (
+            [f for f in self.findings if f.address == address and f.rule_id == rule_id],
+            [f for f in self.suppressed if f.address == address and f.rule_id == rule_id],
+        )
 
-def _finding(rule_id: str, resource: Resource, issue: Issue, suppressed_by: Suppression | None = None) -> Finding:
-    from aspects.catalog import CATALOG
 
-    rule = CATALOG[rule_id]
+def _finding(
+    rule: Rule, resource: Resource, issue: Issue, level: str, suppressed_by: Suppression | None = None
+) -> Finding:
     if issue.unknown:
         message = f"{rule.title}: cannot be evaluated at synth ({issue.detail})."
     else:
@@ -184,7 +87,7 @@ def _finding(rule_id: str, resource: Resource, issue: Issue, suppressed_by: Supp
     return Finding(
         rule.id,
         rule.severity,
-        rule.level,
+        level,
         "UNKNOWN" if issue.unknown else "FAILED",
         resource.address,
         resource.construct_path,
@@ -195,40 +98,50 @@ def _finding(rule_id: str, resource: Resource, issue: Issue, suppressed_by: Supp
     )
 
 
+def _active_rules(policy: GovernancePolicy, rule_ids: Iterable[str] | None) -> list[tuple[Rule, str]]:
+    """(rule, level) of every rule to run: the catalog's checks minus those the policy turns off."""
+    selected = set(rule_ids) if rule_ids is not None else None
+    active = []
+    for rule in rules():
+        level = policy.level(rule.id, rule.level)
+        if level != "off" and (selected is None or rule.id in selected):
+            active.append((rule, level))
+    return active
+
+
 def evaluate_resource(
     resource: Resource,
     context: StackContext,
     *,
     today: dt.date | None = None,
     rule_ids: Iterable[str] | None = None,
+    applicable: set[tuple[str, str]] | None = None,
 ) -> tuple[list[Finding], list[Finding]]:
     """Run the catalog rules on one resource and apply the suppressions in its ``"//"`` metadata.
 
     Returns ``(findings, suppressed)``: the findings no valid, unexpired suppression covers, and the
-    ones a suppression covers (``Finding.suppressed_by``). ``rule_ids`` limits the rules run (a
-    checkov check passes its own rule id). Findings about the suppressions themselves (expired,
-    invalid, unused) are judged per suppression across the document: :func:`suppression_findings`.
+    ones a suppression covers (``Finding.suppressed_by``). ``rule_ids`` limits the rules run; rules the
+    policy turns off never run. ``applicable`` collects (address, rule id) for every rule that applied.
+    Findings about the suppressions themselves (expired, invalid, unused) are judged per suppression
+    across the document: :func:`suppression_findings`.
     """
-    from aspects.catalog import rules
-
     today = today or dt.datetime.now(dt.UTC).date()
-    selected = set(rule_ids) if rule_ids is not None else None
     active = [s for s, problems in parse_suppressions(resource) if not problems and not s.is_expired(today)]
     findings: list[Finding] = []
     suppressed: list[Finding] = []
-    for rule in rules():
-        if selected is not None and rule.id not in selected:
-            continue
+    for rule, level in _active_rules(context.policy, rule_ids):
         assert rule.check is not None  # rules() only yields rules with a check
         result = rule.check(resource, context)
-        if result.status in (Status.NOT_APPLICABLE, Status.COMPLIANT):
+        if result.status is Status.NOT_APPLICABLE:
             continue
+        if applicable is not None:
+            applicable.add((resource.address, rule.id))
         for issue in result.issues:
             match = next((s for s in active if s.matches(rule.id, issue.key)), None)
             if match is None:
-                findings.append(_finding(rule.id, resource, issue))
+                findings.append(_finding(rule, resource, issue, level))
             else:
-                suppressed.append(_finding(rule.id, resource, issue, match))
+                suppressed.append(_finding(rule, resource, issue, level, match))
     return findings, suppressed
 
 
@@ -241,6 +154,7 @@ def suppression_findings(
     carriers: Iterable[tuple[Resource, Suppression, list[str]]],
     used: set[Suppression],
     today: dt.date,
+    policy: GovernancePolicy | None = None,
 ) -> list[Finding]:
     """FIN-010 (expired), FIN-012 (invalid) and FIN-011 (unused) findings, once per suppression.
 
@@ -249,8 +163,7 @@ def suppression_findings(
     when it covered no finding on any of them. The finding names the construct the suppression was
     attached to (``source``) and the first resource carrying it.
     """
-    from aspects.catalog import CATALOG, SUPPRESSION_EXPIRED, SUPPRESSION_INVALID, SUPPRESSION_UNUSED
-
+    policy = policy or GovernancePolicy()
     first: dict[Suppression, tuple[Resource, list[str]]] = {}
     for resource, suppression, problems in carriers:
         first.setdefault(suppression, (resource, problems))
@@ -267,27 +180,48 @@ def suppression_findings(
             rule_id, detail = SUPPRESSION_UNUSED, f"suppression of {label} matched no finding"
         else:
             continue
-        finding = _finding(rule_id, resource, Issue(suppression.rule, detail))
+        rule = CATALOG[rule_id]
+        level = policy.level(rule.id, rule.level)
+        if level == "off":
+            continue
+        finding = _finding(rule, resource, Issue(suppression.rule, detail), level)
         if suppression.source:
             finding = replace(finding, construct_path=suppression.source)
         findings.append(finding)
     return findings
 
 
+def creates_nothing(resource: Resource) -> bool:
+    """``count = 0`` or an empty literal ``for_each``: Terraform creates no instance of it."""
+    count = resource.config.get("count")
+    for_each = resource.config.get("for_each")
+    return (count == 0 and not isinstance(count, bool)) or (isinstance(for_each, dict | list) and not for_each)
+
+
 def evaluate_document(
-    document: Mapping[str, Any], policy: GovernancePolicy | None = None, *, today: dt.date | None = None
+    document: Document | Any, policy: GovernancePolicy | None = None, *, today: dt.date | None = None
 ) -> Report:
-    """Evaluate every resource and data source of a synthesized Terraform JSON document."""
+    """Evaluate every resource, data source and module call of a Terraform JSON document.
+
+    ``document``: a parsed document in any Terraform JSON syntax, or a :class:`aspects.tfjson.Document`
+    (raises :class:`aspects.tfjson.DocumentError` when it is not Terraform JSON). ``policy``: the
+    policy to apply; by default the one ``govern()`` recorded in the document, else the defaults.
+    """
     today = today or dt.datetime.now(dt.UTC).date()
-    context = StackContext.from_document(document, policy)
+    parsed = parse_document(document)
+    policy = policy or recorded_policy(parsed.meta, parsed.source) or GovernancePolicy()
+    context = StackContext(policy=policy, document=parsed)
     findings: list[Finding] = []
     suppressed: list[Finding] = []
+    applicable: set[tuple[str, str]] = set()
     carriers = []
-    for resource in iter_resources(document):
-        found, covered = evaluate_resource(resource, context, today=today)
+    for resource in parsed.resources:
+        if creates_nothing(resource):
+            continue
+        found, covered = evaluate_resource(resource, context, today=today, applicable=applicable)
         findings += found
         suppressed += covered
         carriers += [(resource, s, problems) for s, problems in parse_suppressions(resource)]
     used = {f.suppressed_by for f in suppressed if f.suppressed_by is not None}
-    findings += suppression_findings(carriers, used, today)
-    return Report(tuple(findings), tuple(suppressed))
+    findings += suppression_findings(carriers, used, today, policy)
+    return Report(tuple(findings), tuple(suppressed), frozenset(applicable), policy)

@@ -2,7 +2,7 @@
 
 Each run is a fresh ``python -m stack.app`` process (what a developer or CI pays), so the
 numbers include interpreter start, the jsii/node kernel, aspects and writing cdktf.out.
-Target (issue 2): the full stack synthesizes in <= 6 s wall on the 2-core dev machine.
+Target: the full stack synthesizes in <= 6 s wall on the 2-core dev machine.
 
     .venv/bin/python benchmarks/bench_synth.py [--runs 5] [--eager-runs 2]
 """

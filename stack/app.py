@@ -88,13 +88,6 @@ def summarize(document: Mapping[str, object]) -> str:
     return "\n".join(lines)
 
 
-def annotation_errors(text: str) -> list[str]:
-    """The ``[construct path] message`` lines cdktf lists when error annotations stop a synth."""
-    if 'Encountered Annotations with level "ERROR"' not in text:
-        return []
-    return [line.strip() for line in text.splitlines() if line.strip().startswith("[")]
-
-
 def main(customize: Callable[[PipelineStack], None] | None = None) -> int:
     started = time.perf_counter()
     try:
@@ -106,13 +99,9 @@ def main(customize: Callable[[PipelineStack], None] | None = None) -> int:
     try:
         path, governance = synth(config, outdir, customize)
     except Exception as error:  # jsii wraps the synth errors in JavaScriptError/RuntimeError
-        violations = annotation_errors(str(error))
-        if not violations:
-            raise
-        print(f"error: synth failed with {len(violations)} governance/validation errors:", file=sys.stderr)
-        for line in violations:
-            print(f"  {line}", file=sys.stderr)
-        return 1
+        from aspects.synth import synth_failure
+
+        return synth_failure(error)
     document = json.loads(path.read_text())
     print(
         f"synthesized {path} in {time.perf_counter() - started:.1f}s (env={config.environment_suffix}, "

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from aspects import GovernancePolicy, govern
+from aspects import govern
+from aspects.policy import load_policy
 from tfcdk import Construct, LocalBackend, S3Backend, TerraformStack
 from tfcdk.aws import load
 
@@ -21,7 +22,7 @@ from .constructs.encryption import DataKey
 from .constructs.exports import Exports
 from .constructs.iam import Statement
 from .constructs.messaging import Alerts
-from .constructs.metadata_table import PITR_RECOVERY_DAYS, MetadataTable
+from .constructs.metadata_table import MetadataTable
 from .constructs.monitoring import AlarmSpec, Monitoring
 from .constructs.network import PrivateNetwork
 from .constructs.pipeline_function import DependencyLayer, PipelineFunction, SharedLayer
@@ -33,6 +34,7 @@ _caller = load("data_aws_caller_identity")
 _partition = load("data_aws_partition")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+POLICY_FILE = REPO_ROOT / "governance.toml"  # the organisation's policy (docs/governance.md)
 HANDLERS = REPO_ROOT / "handlers"
 STEPS = ("ingest", "validate", "transform", "load")
 #: the curated Parquet columns as Glue/Hive types (the engine writes them: txn_pipeline.engine.CURATED_COLUMNS;
@@ -77,9 +79,7 @@ class PipelineStack(TerraformStack):
         super().__init__(scope, id_)
         self.config = c = config
         # Organisation policy first: tags applied and every rule enforced when this stack synthesizes.
-        self.governance = govern(
-            self, GovernancePolicy(tags=c.required_tags, min_pitr_recovery_days=PITR_RECOVERY_DAYS)
-        )
+        self.governance = govern(self, load_policy(POLICY_FILE).replace_tags(**c.required_tags))
         if c.backend is not None:
             S3Backend(
                 self,

@@ -1,1 +1,1 @@
-"""FinOps tag audit: coverage of required tags in synthesized stacks and in a live account (issue 8)."""
+"""FinOps tag audit: coverage of required tags in synthesized stacks and in a live account."""

@@ -17,6 +17,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from aspects.policy import PolicyError as GovernancePolicyError
+from aspects.policy import load_policy
 from tag_audit import static
 from tag_audit.model import DEFAULT_GROUP_KEYS, AuditReport
 from tag_audit.policy import PolicyError, TagRequirements
@@ -54,13 +56,20 @@ def parser() -> argparse.ArgumentParser:
         "(default: the governance catalog, aspects.policy)",
     )
     common.add_argument(
+        "--policy",
+        type=Path,
+        metavar="FILE",
+        help="governance policy file (governance.toml): its [tags] required keys are required "
+        "(default: the governance catalog's defaults)",
+    )
+    common.add_argument(
         "--group-by",
         type=_keys,
         default=DEFAULT_GROUP_KEYS,
         metavar="KEYS",
         help=f"comma-separated keys to count resources by (default: {','.join(DEFAULT_GROUP_KEYS)})",
     )
-    top = argparse.ArgumentParser(prog="tag-audit", description="FinOps tag coverage audit (issue 8).")
+    top = argparse.ArgumentParser(prog="tag-audit", description="FinOps tag coverage audit.")
     commands = top.add_subparsers(dest="command", required=True)
     s = commands.add_parser("static", parents=[common], help="audit synthesized stacks (cdktf.out)")
     s.add_argument("paths", nargs="+", type=Path, metavar="CDKTF_OUT", help="cdktf.out, stacks/<name> or cdk.tf.json")
@@ -86,10 +95,22 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def requirements_of(args: argparse.Namespace) -> TagRequirements:
+    if args.tag_policy and args.policy:
+        raise PolicyError("--tag-policy and --policy both name the required keys: give one")
+    if args.tag_policy:
+        return TagRequirements.from_tag_policy(args.tag_policy)
+    if args.policy:
+        try:
+            policy = load_policy(args.policy)
+        except GovernancePolicyError as error:
+            raise PolicyError(str(error)) from error
+        return TagRequirements.from_catalog(policy, f"governance policy file {args.policy}")
+    return TagRequirements.from_catalog()
+
+
 def run(args: argparse.Namespace) -> AuditReport:
-    requirements = (
-        TagRequirements.from_tag_policy(args.tag_policy) if args.tag_policy else TagRequirements.from_catalog()
-    )
+    requirements = requirements_of(args)
     options = {"group_keys": args.group_by, "min_coverage": args.min_coverage}
     if args.command == "static":
         return static.audit(static.load_stacks(args.paths), requirements, **options)

@@ -26,8 +26,8 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from aspects.document import StackContext
-from tag_audit.live import _BARE_TYPES, arn_parts, resource_type, tags_of
+from aspects.context import StackContext
+from tag_audit.live import BARE_TYPES, arn_parts, resource_type, tags_of
 from tag_audit.model import DriftItem, Unverifiable
 from tag_audit.static import ExpectedResource, Stack, expected_resources
 
@@ -82,7 +82,7 @@ def live_type(type_: str) -> str | None:
     if type_ in ARN_BY_NAME:
         service, _, pattern = ARN_BY_NAME[type_]
         head = re.split(r"[/:]", pattern, maxsplit=1)
-        return f"{service}:{head[0]}" if len(head) == 2 else f"{service}:{_BARE_TYPES.get(service, '')}"
+        return f"{service}:{head[0]}" if len(head) == 2 else f"{service}:{BARE_TYPES.get(service, '')}"
     if type_ in ARN_BY_NAME_TAG:
         return f"ec2:{ARN_BY_NAME_TAG[type_]}"
     return LIVE_TYPE_WITHOUT_RULE.get(type_)
@@ -125,6 +125,8 @@ def _live_keys(mapping: Mapping[str, Any]) -> list[tuple[str, ...]]:
 def scope_tags(stack: Stack, keys: Sequence[str] = DEFAULT_SCOPE_KEYS) -> dict[str, str]:
     """The ``default_tags`` values of the stack's default provider that mark its resources."""
     defaults = StackContext.from_document(stack.document).default_tags.get("aws", {})
+    if not isinstance(defaults, Mapping):  # default_tags given as an expression
+        return {}
     return {k: defaults[k] for k in keys if isinstance(defaults.get(k), str) and defaults[k]}
 
 

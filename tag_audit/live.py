@@ -46,7 +46,7 @@ ACCESS_CODES = frozenset(
     }
 )
 #: ARN services whose resource part has no type prefix: ``arn:aws:sqs:region:account:queue-name``.
-_BARE_TYPES = {"s3": "bucket", "sqs": "queue", "sns": "topic"}
+BARE_TYPES = {"s3": "bucket", "sqs": "queue", "sns": "topic"}
 
 
 class LiveError(RuntimeError):
@@ -164,7 +164,7 @@ def resource_type(arn: str) -> str:
     head = re.split(r"[/:]", resource, maxsplit=1)
     if len(head) == 2:
         return f"{service}:{head[0]}"
-    return f"{service}:{_BARE_TYPES.get(service, resource)}"
+    return f"{service}:{BARE_TYPES.get(service, resource)}"
 
 
 def tags_of(mapping: Mapping[str, Any]) -> dict[str, str]:

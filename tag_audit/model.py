@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from aspects.tags import is_present
 from tag_audit.policy import TagRequirements
 
 COMPLIANT = "compliant"
@@ -157,7 +158,7 @@ class AuditReport:
             counter: Counter[str] = Counter()
             for r in self.taggable:
                 value = r.tags.get(key)
-                counter[value if isinstance(value, str) and value.strip() else NO_VALUE] += 1
+                counter[value if is_present(value) else NO_VALUE] += 1
             result[key] = dict(sorted(counter.items()))
         return result
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from aspects.policy import GovernancePolicy
+from aspects.tags import is_present
 
 # Per-key problems, in the order reports list them.
 MISSING = "missing"
@@ -41,9 +42,10 @@ class TagRequirements:
     source: str = "catalog"
 
     @classmethod
-    def from_catalog(cls, policy: GovernancePolicy | None = None) -> TagRequirements:
+    def from_catalog(cls, policy: GovernancePolicy | None = None, source: str | None = None) -> TagRequirements:
+        """The required keys of ``policy`` (default: the built-in ``GovernancePolicy``); ``source`` names it."""
         policy = policy or GovernancePolicy()
-        return cls(keys=policy.required_tag_keys, source="governance catalog aspects.policy.GovernancePolicy")
+        return cls(keys=policy.required_tag_keys, source=source or "governance catalog aspects.policy.GovernancePolicy")
 
     @classmethod
     def from_tag_policy(cls, path: Path) -> TagRequirements:
@@ -83,7 +85,7 @@ class TagRequirements:
                 found[key] = WRONG_CASE if key.lower() in lowered else MISSING
                 continue
             value = tags[key]
-            if not isinstance(value, str) or not value.strip():
+            if not is_present(value):
                 found[key] = EMPTY
             elif key in self.allowed:
                 if _TOKEN.search(value):

@@ -96,7 +96,8 @@ def _sections(report: AuditReport) -> list[tuple[str, list[str], list[list[str]]
     return sections
 
 
-def _text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Left-aligned columns under a header, indented two spaces (shared with ``cost_estimate``)."""
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     lines = []
     for row in [header, *rows]:
@@ -115,13 +116,20 @@ def table(report: AuditReport) -> str:
     lines.append(f"Overall coverage: {_overall(report)}")
     for title, header, rows in _sections(report):
         lines += ["", title]
-        lines += _text_table(header, rows) if rows else ["  (none)"]
+        lines += text_table(header, rows) if rows else ["  (none)"]
     lines += ["", f"Result: {_verdict(report)}"]
     return "\n".join(lines) + "\n"
 
 
-def _md_cell(value: str) -> str:
+def md_cell(value: str) -> str:
+    """A value safe inside a Markdown table cell."""
     return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A Markdown table (shared with ``cost_estimate``)."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return lines + ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
 
 
 def markdown(report: AuditReport) -> str:
@@ -130,7 +138,7 @@ def markdown(report: AuditReport) -> str:
         "",
         f"**Result: {_verdict(report)}** · overall coverage {_overall(report)}",
         "",
-        f"Required keys ({_md_cell(report.requirements.source)}): "
+        f"Required keys ({md_cell(report.requirements.source)}): "
         + ", ".join(f"`{k}`" for k in report.requirements.keys),
     ]
     if report.requirements.allowed:
@@ -145,9 +153,7 @@ def markdown(report: AuditReport) -> str:
         listed_apart = title.startswith("Not ")  # long lists that are not failures: collapsed in a PR comment
         if listed_apart:
             lines += ["<details><summary>show</summary>", ""]
-        lines.append("| " + " | ".join(header) + " |")
-        lines.append("|" + "|".join("---" for _ in header) + "|")
-        lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+        lines += md_table(header, rows)
         if listed_apart:
             lines += ["", "</details>"]
     return "\n".join(lines) + "\n"

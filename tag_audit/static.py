@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aspects.document import Resource, StackContext, iter_resources
-from aspects.rules._terraform import expression
+from aspects.context import StackContext
+from aspects.tfjson import DocumentError, Resource, read_document
 from tag_audit.model import COMPLIANT, NON_COMPLIANT, NOT_TAGGABLE, UNKNOWN, AuditReport, ResourceResult
 from tag_audit.policy import TagRequirements
 
@@ -37,7 +37,8 @@ class ExpectedResource:
     resource: Resource
     taggable: bool
     tags: Mapping[str, Any]  # effective tags
-    tags_unknown: bool  # ``tags`` is an expression: effective tags cannot be known at synth
+    tags_unknown: bool  # the tags are an expression: effective tags cannot be known at synth
+    unknown_reason: str | None = None
 
     @property
     def address(self) -> str:
@@ -59,6 +60,10 @@ def load_stacks(paths: Iterable[Path]) -> list[Stack]:
                 raise InputError(f"{file}: cannot read Terraform JSON: {error}") from error
             if not isinstance(document, Mapping):
                 raise InputError(f"{file}: not a Terraform JSON object")
+            try:
+                read_document(document, str(file))
+            except DocumentError as error:
+                raise InputError(str(error)) from error
             stacks.append(Stack(name, file, document))
     return stacks
 
@@ -88,29 +93,30 @@ def _stack_name(file: Path) -> str:
 
 
 def expected_resources(stack: Stack) -> list[ExpectedResource]:
-    """Every managed resource of the stack (data sources are not resources) with its effective tags."""
-    context = StackContext.from_document(stack.document)
+    """Every managed resource of the stack (data sources are not resources) with the tags it really gets."""
+    context = StackContext.from_document(read_document(stack.document, str(stack.path)))
     result = []
-    for resource in iter_resources(stack.document):
-        if resource.mode != "resource":
-            continue
-        tags = resource.config.get("tags")
+    for resource in context.document.of_mode("resource"):
+        effective = context.effective_tags(resource)
         result.append(
             ExpectedResource(
                 stack=stack.name,
                 resource=resource,
-                taggable=resource.type in context.taggable_types,
-                tags=context.effective_tags(resource),
-                tags_unknown=isinstance(tags, str) and expression(tags) is not None,
+                taggable=effective is not None,
+                tags=effective.tags if effective is not None else {},
+                tags_unknown=effective is not None and effective.unknown is not None,
+                unknown_reason=effective.unknown if effective is not None else None,
             )
         )
     return result
 
 
 def evaluate(expected: ExpectedResource, requirements: TagRequirements) -> ResourceResult:
+    """FIN-001's judgement (:mod:`aspects.tags`) against the audit's requirements."""
     if not expected.taggable:
         return ResourceResult(expected.stack, expected.address, expected.resource.type, False, {}, {}, NOT_TAGGABLE)
-    if expected.tags_unknown:
+    problems = requirements.problems(expected.tags)
+    if problems and expected.tags_unknown:
         return ResourceResult(
             expected.stack,
             expected.address,
@@ -119,9 +125,8 @@ def evaluate(expected: ExpectedResource, requirements: TagRequirements) -> Resou
             expected.tags,
             {},
             UNKNOWN,
-            note=f"tags is the expression {expected.resource.config['tags']!r}",
+            note=expected.unknown_reason or "the tags are computed",
         )
-    problems = requirements.problems(expected.tags)
     status = NON_COMPLIANT if problems else COMPLIANT
     return ResourceResult(
         expected.stack, expected.address, expected.resource.type, True, expected.tags, problems, status

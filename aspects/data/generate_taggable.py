@@ -1,71 +1,52 @@
 """Regenerate ``taggable_resources.json`` from the AWS provider schema (offline).
 
-A resource type is taggable when its schema has an optional ``tags`` argument and the computed
-``tags_all`` attribute: exactly the resources to which the provider applies ``default_tags``.
+Three ways a resource type carries tags, each with the tags it really gets:
+
+* ``resource_types``: an optional ``tags`` map and the computed ``tags_all``: the provider merges its
+  ``default_tags`` into these (effective tags = default tags + resource tags);
+* ``without_default_tags``: a ``tags`` map without ``tags_all``: provider ``default_tags`` never reach
+  them, so only the resource's own ``tags`` count;
+* ``tag_blocks``: tags given as repeated blocks (``tag { key value propagate_at_launch }``), which
+  ``default_tags`` do not reach either (``aws_autoscaling_group``).
+
+Types the criteria find whose ``tags``/``tag`` are not the resource's own tags (a filter, a tag of
+another resource) are excluded by name in :data:`EXCLUDED`, each with the reason.
 
 Usage::
 
     python -m aspects.data.generate_taggable            # rewrite the JSON file
     python -m aspects.data.generate_taggable --check    # exit 1 if the kept file is stale
-
-The provider is installed from a local plugin mirror (``TF_PLUGIN_DIR``, default
-``/opt/tf-plugins``) into a scratch directory: no network access is needed.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-PROVIDER_SOURCE = "hashicorp/aws"
-PROVIDER_VERSION = "5.100.0"
-PROVIDER_KEY = f"registry.terraform.io/{PROVIDER_SOURCE}"
+from aspects.data.schema import PROVIDER_SOURCE, PROVIDER_VERSION, resource_schemas, run_generator
+
 OUTPUT = Path(__file__).with_name("taggable_resources.json")
 
-_MAIN_TF = f"""terraform {{
-  required_providers {{
-    aws = {{ source = "{PROVIDER_SOURCE}", version = "{PROVIDER_VERSION}" }}
-  }}
-}}
-"""
+#: Reviewed: matched by a criterion below, but these arguments are not the resource's own tags.
+EXCLUDED: Mapping[str, str] = {
+    "aws_inspector_resource_group": "its required 'tags' map is the filter that selects EC2 instances, "
+    "not tags of the resource group",
+    "aws_autoscaling_group_tag": "its 'tag' block is one tag written onto another resource (the Auto Scaling "
+    "group named by autoscaling_group_name); it has no tags of its own",
+}
 
 
-def provider_schema(plugin_dir: str | None = None, terraform: str | None = None) -> dict[str, Any]:
-    """Return ``terraform providers schema -json`` for the pinned AWS provider, initialised offline."""
-    plugin_dir = plugin_dir or os.environ.get("TF_PLUGIN_DIR", "/opt/tf-plugins")
-    terraform = terraform or shutil.which("terraform") or "terraform"
-    with tempfile.TemporaryDirectory(prefix="taggable-schema.") as scratch:
-        Path(scratch, "main.tf").write_text(_MAIN_TF)
-        env = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
-        subprocess.run(
-            [terraform, "init", "-backend=false", "-input=false", f"-plugin-dir={plugin_dir}"],
-            cwd=scratch,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        out = subprocess.run(
-            [terraform, "providers", "schema", "-json"],
-            cwd=scratch,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-    return json.loads(out.stdout)
+def _is_map(attribute: Mapping[str, Any]) -> bool:
+    return attribute.get("type") == ["map", "string"] and bool(attribute.get("optional") or attribute.get("required"))
 
 
-def taggable_types(schema: dict[str, Any]) -> list[str]:
+def taggable_types(schema: Mapping[str, Any]) -> list[str]:
     """Resource types with an optional ``tags`` argument and a ``tags_all`` attribute, sorted."""
-    resources = schema["provider_schemas"][PROVIDER_KEY]["resource_schemas"]
     found = []
-    for name, spec in resources.items():
+    for name, spec in resource_schemas(schema).items():
         attributes = spec["block"].get("attributes", {})
         tags = attributes.get("tags")
         if tags and tags.get("optional") and "tags_all" in attributes:
@@ -73,30 +54,45 @@ def taggable_types(schema: dict[str, Any]) -> list[str]:
     return sorted(found)
 
 
-def render(types: list[str]) -> str:
+def without_default_tags(schema: Mapping[str, Any]) -> list[str]:
+    """Types with a ``tags`` map but no ``tags_all`` (default_tags do not apply), minus :data:`EXCLUDED`."""
+    found = []
+    for name, spec in resource_schemas(schema).items():
+        attributes = spec["block"].get("attributes", {})
+        if name not in EXCLUDED and _is_map(attributes.get("tags", {})) and "tags_all" not in attributes:
+            found.append(name)
+    return sorted(found)
+
+
+def tag_blocks(schema: Mapping[str, Any]) -> dict[str, str]:
+    """Types whose tags are repeated ``tag`` blocks with ``key`` and ``value``: type -> block name."""
+    found = {}
+    for name, spec in resource_schemas(schema).items():
+        block = spec["block"].get("block_types", {}).get("tag")
+        if name in EXCLUDED or block is None or "tags" in spec["block"].get("attributes", {}):
+            continue
+        if {"key", "value"} <= set(block["block"].get("attributes", {})):
+            found[name] = "tag"
+    return dict(sorted(found.items()))
+
+
+def render_schema(schema: Mapping[str, Any]) -> str:
     document = {
         "provider": PROVIDER_SOURCE,
         "version": PROVIDER_VERSION,
         "criterion": "optional 'tags' argument and computed 'tags_all' attribute (default_tags apply)",
-        "resource_types": types,
+        "resource_types": taggable_types(schema),
+        "without_default_tags_criterion": "a 'tags' map without 'tags_all': default_tags do not apply",
+        "without_default_tags": without_default_tags(schema),
+        "tag_blocks_criterion": "repeated 'tag' blocks with 'key' and 'value' (and no 'tags' map)",
+        "tag_blocks": tag_blocks(schema),
+        "excluded": dict(sorted(EXCLUDED.items())),
     }
     return json.dumps(document, indent=1) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if the kept file differs from the schema")
-    args = parser.parse_args(argv)
-    text = render(taggable_types(provider_schema()))
-    if args.check:
-        if OUTPUT.read_text() != text:
-            print(f"{OUTPUT} is stale: run python -m aspects.data.generate_taggable", file=sys.stderr)
-            return 1
-        print(f"{OUTPUT} matches the provider schema")
-        return 0
-    OUTPUT.write_text(text)
-    print(f"wrote {OUTPUT}")
-    return 0
+    return run_generator("aspects.data.generate_taggable", OUTPUT, render_schema, argv)
 
 
 if __name__ == "__main__":

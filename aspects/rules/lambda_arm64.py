@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aspects.rules._result import COMPLIANT, NOT_APPLICABLE, Issue, RuleResult
-from aspects.rules._terraform import has_token
+from aspects.result import COMPLIANT, NOT_APPLICABLE, Issue, RuleResult
+from aspects.values import has_token
 
 if TYPE_CHECKING:
-    from aspects.document import Resource, StackContext
+    from aspects.context import StackContext
+    from aspects.tfjson import Resource
 
 
 def check(resource: Resource, context: StackContext) -> RuleResult:

@@ -1,26 +1,31 @@
-"""Taggable resources carry every required tag key with a non-empty value (effective tags)."""
+"""Taggable resources carry every required tag key with a non-empty value (the tags they really get)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aspects.rules._result import NOT_APPLICABLE, Issue, RuleResult
-from aspects.rules._terraform import expression
+from aspects.result import NOT_APPLICABLE, Issue, RuleResult
 
 if TYPE_CHECKING:
-    from aspects.document import Resource, StackContext
+    from aspects.context import StackContext
+    from aspects.tfjson import Resource
 
 
 def check(resource: Resource, context: StackContext) -> RuleResult:
-    if resource.mode != "resource" or resource.type not in context.taggable_types:
-        return NOT_APPLICABLE
-    tags = resource.config.get("tags")
-    if isinstance(tags, str) and expression(tags) is not None:
-        return RuleResult.from_issues([Issue("tags", f"tags is the expression {tags!r}", unknown=True)])
     effective = context.effective_tags(resource)
-    missing = [
-        k for k in context.policy.required_tag_keys if not isinstance(effective.get(k), str) or not effective[k].strip()
-    ]
+    if effective is None:
+        return NOT_APPLICABLE
+    missing = effective.missing(context.policy.required_tag_keys)
+    if missing and effective.unknown:
+        return RuleResult.from_issues(
+            [Issue("tags", f"{effective.unknown}: cannot tell whether {', '.join(missing)} are set", unknown=True)]
+        )
+    where = "effective tags"
+    if resource.type in context.taggability.tag_blocks:
+        block = context.taggability.tag_blocks[resource.type]
+        where = f"{block} blocks (provider default_tags do not reach {resource.type})"
+    elif resource.type in context.taggability.own_tags_only:
+        where = f"tags (provider default_tags do not reach {resource.type})"
     return RuleResult.from_issues(
-        [Issue(key, f"required tag {key!r} is missing or empty in the effective tags") for key in missing]
+        [Issue(key, f"required tag {key!r} is missing or empty in the {where}") for key in missing]
     )

@@ -10,7 +10,7 @@ class FinDynamodbPitr(FinCheck):
             name="Ensure DynamoDB tables have point-in-time recovery enabled",
             id="CKV_FIN_8",
             rule_id="FIN-008",
-            supported_resources=["aws_dynamodb_table"],
+            supported_resources=["aws_dynamodb_table", "aws_dynamodb_table_replica"],
             categories=[CheckCategories.BACKUP_AND_RECOVERY],
         )
 

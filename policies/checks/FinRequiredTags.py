@@ -1,7 +1,9 @@
 """CKV_FIN_1 / FIN-001: taggable resources carry every required FinOps tag (provider default_tags count)."""
 
 from checkov.common.models.enums import CheckCategories
-from fin_base import FinCheck, taggable_resource_types
+from fin_base import FinCheck
+
+from aspects.data import taggable_resource_types
 
 
 class FinRequiredTags(FinCheck):

@@ -157,7 +157,6 @@ EXPECTED_SUPPRESSED = {
 }
 
 
-
 def expected_findings(rule_id: str) -> set[tuple[str, str, str, str]]:
     """The rows of ``EXPECTED_VIOLATIONS`` for one rule (each rule's test asserts its own slice)."""
     rows = {v for v in EXPECTED_VIOLATIONS if v[0] == rule_id}
@@ -212,7 +211,8 @@ def build_violations(scope: Construct, stack_id: str = "violations") -> tuple[Te
     )
     exact = IamPolicy(stack, "iam_override_fail", policy=policy_json(allow("s3:GetObject")))
     exact.add_override("policy", policy_json(allow("iam:*")))
-    IamPolicy(stack, "iam_reference_unknown", policy=exact.policy)
+    IamPolicy(stack, "iam_reference_ok", policy=exact.policy)  # evaluated where it is declared
+    IamPolicy(stack, "iam_reference_unknown", policy="${data.aws_ssm_parameter.policy.value}")
     partial = IamPolicy(stack, "iam_partial_suppressed", policy=policy_json(allow(["s3:Get*", "s3:List*"])))
     suppress(partial, "FIN-002", REASON, finding="s3:Get*", expires=FUTURE)
     doc_ok = PolicyDocument(stack, "doc_exact_ok", statement=[{"actions": ["sqs:SendMessage"], "resources": ["*"]}])

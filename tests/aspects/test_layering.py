@@ -6,7 +6,7 @@ import sys
 CODE = """
 import sys
 import aspects, aspects.catalog, aspects.document, aspects.policy, aspects.suppressions, aspects.data
-import aspects.data.generate_taggable, aspects.cli
+import aspects.data.generate_taggable, aspects.cli, aspects.flavour
 from aspects.catalog import rules
 for rule in rules():
     __import__(rule.check.__module__)
@@ -23,5 +23,8 @@ def test_pure_modules_do_not_import_cdktf():
 
 
 def test_govern_is_loaded_lazily():
-    code = "import aspects, sys; assert 'tfcdk' not in sys.modules; aspects.govern; assert 'tfcdk' in sys.modules"
+    code = (
+        "import aspects, sys; assert 'aspects.synth' not in sys.modules; aspects.govern; "
+        "assert 'aspects.synth' in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -176,8 +176,6 @@ def test_real_app_exits_non_zero_and_continue_on_error_does_not_hide_violations(
             "-m",
             "aspects.cli",
             tmp_path / "ok",
-            "--min-pitr-recovery-days",
-            "14",
             "--today",
             TODAY.isoformat(),
         ],
@@ -188,6 +186,7 @@ def test_real_app_exits_non_zero_and_continue_on_error_does_not_hide_violations(
     )
     assert cli.returncode == 1
     assert f"{len(EXPECTED_VIOLATIONS) - 1} errors, 1 warnings, {len(EXPECTED_SUPPRESSED)} suppressed" in cli.stdout
+    assert "(policy: recorded in" in cli.stdout  # the app's min_pitr_recovery_days=14 travels with the document
 
 
 @jsii.implements(IAspect)

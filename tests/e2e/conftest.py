@@ -1,8 +1,8 @@
 """One MiniStack + one ``terraform apply`` of the real synthesized stack per session.
 
-End-to-end tests run only when selected (``make e2e`` = ``pytest -m e2e tests/e2e``): they need
-``.venv-emulator`` (``make emulator-env``) and take minutes, so the default ``make test`` run
-reports them as skipped instead of deploying.
+End-to-end tests run only when selected (``make e2e`` = ``pytest -m e2e tests/e2e``, see
+``tests/conftest.py``): they need ``.venv-emulator`` (``make emulator-env``) and take minutes, so the default
+``make test`` run reports them as skipped instead of deploying.
 """
 
 from __future__ import annotations
@@ -19,15 +19,6 @@ from deploy.local import deployed
 from deploy.pipeline import AlertInbox, Exports, Pipeline
 
 REGION = "us-east-2"
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if "e2e" in (config.getoption("markexpr") or ""):
-        return
-    skip = pytest.mark.skip(reason="end-to-end: run with `make e2e` (pytest -m e2e tests/e2e)")
-    for item in items:
-        if "e2e" in item.keywords:
-            item.add_marker(skip)
 
 
 # HTTPS + IAM enforcement by default (the roles' least-privilege policies must suffice);

@@ -1,4 +1,4 @@
-"""Issue 8: the live tag audit of the stack deployed on MiniStack (the session's one deployment).
+"""The live tag audit of the stack deployed on MiniStack (the session's one deployment).
 
 Runs the installed ``tag-audit`` console script against the emulator endpoint, then changes tags
 out of band (restored afterwards, so other e2e tests see the deployment unchanged) and checks the

@@ -118,22 +118,22 @@ def where_attribute(path: str, ok: Callable[[Any, Context], bool]) -> Where:
     return lambda node, ctx: ok(dig(node.value, path), ctx)
 
 
+# -------------------------------------------------------------------------------------- governance
+
+
+def governed(rule_id: str) -> Check:
+    """The governance evaluator finds nothing for ``rule_id`` on the node: the invariant states where the
+    stack relies on a FIN rule, and the rule's meaning stays in one place (``aspects/rules``)."""
+
+    def check(node: Node, ctx: Context) -> Iterator[Offence]:
+        for finding in ctx.governance.findings:
+            if finding.rule_id == rule_id and finding.address == node.address:
+                yield Offence(finding.message, at=finding.key)
+
+    return check
+
+
 # ------------------------------------------------------------------------------------------ lambda
-
-
-def declared_log_group(node: Node, ctx: Context) -> Iterator[Offence]:
-    """The function logs to a log group the stack declares (``logging_config.log_group`` or ``/aws/lambda/<name>``)."""
-    configured = dig(node.value, "logging_config.log_group")
-    groups = ctx.resources("aws_cloudwatch_log_group")
-    if configured is not MISSING:
-        address = ctx.referenced(configured)
-        if address in groups or configured in {g.get("name") for g in groups.values()}:
-            return
-        yield Offence(configured, at="logging_config.log_group")
-        return
-    default = f"/aws/lambda/{node.value.get('function_name')}"
-    if default not in {g.get("name") for g in groups.values()}:
-        yield Offence(f"no logging_config; no aws_cloudwatch_log_group named {default}", at="logging_config")
 
 
 def in_every_private_subnet(node: Node, ctx: Context) -> Iterator[Offence]:
@@ -161,6 +161,8 @@ def policy_attributes(attributes: Mapping[str, Collection[str]]) -> Check:
 
     def check(node: Node, ctx: Context) -> Iterator[Offence]:
         for name in attributes.get(node.resource_type or "", ()):
+            if "." in name:  # a policy inside repeated blocks: inline_policy below
+                continue
             value = dig(node.value, name)
             if value is MISSING:
                 continue
@@ -181,15 +183,6 @@ def is_allow(node: Node, ctx: Context) -> bool:
 
 def _sid(statement: Mapping[str, Any], index: int) -> str:
     return f"statement {statement.get('sid') or index}"
-
-
-def no_wildcard_action(node: Node, ctx: Context) -> Iterator[Offence]:
-    """No action contains ``*``; no ``not_actions`` (an Allow with NotAction grants everything else)."""
-    wild = [action for action in _as_list(node.value.get("actions")) if "*" in str(action)]
-    if wild:
-        yield Offence(wild, at=f"sid {node.value.get('sid')}: actions")
-    if "not_actions" in node.value:
-        yield Offence({"not_actions": node.value["not_actions"]}, at=f"sid {node.value.get('sid')}")
 
 
 def is_unscoped(resource: Any) -> bool:
@@ -275,20 +268,6 @@ def merged_tags(node: Node, ctx: Context) -> Mapping[str, Any]:
     if not isinstance(tags, Mapping):
         raise Unresolvable(f"tags is not a literal map: {tags!r}")
     return {**ctx.default_tags(node.value.get("provider")), **tags}
-
-
-def carries_tags(required: Collection[str]) -> Check:
-    """Provider default_tags merged with the resource's tags hold every required key with a non-empty value."""
-
-    def check(node: Node, ctx: Context) -> Iterator[Offence]:
-        tags = merged_tags(node, ctx)
-        missing = [key for key in required if not str(tags.get(key, "")).strip()]
-        if missing:
-            yield Offence(
-                {"missing or empty": missing, "merged tags": dict(tags)}, at="tags (merged with default_tags)"
-            )
-
-    return check
 
 
 def environment_tag(node: Node, ctx: Context) -> Iterator[Offence]:

@@ -194,6 +194,14 @@ class Context:
                 return merged
         raise Unresolvable(f"no aws provider configuration for {provider or 'the default provider'}")
 
+    @cached_property
+    def governance(self) -> Any:
+        """The governance evaluator's report on this document (the one synth, the CLI and checkov run),
+        under the policy ``govern()`` recorded in it."""
+        from aspects.document import evaluate_document
+
+        return evaluate_document(self.document)
+
     def state_machine_definition(self, body: Mapping[str, Any]) -> Mapping[str, Any]:
         definition = body.get("definition")
         if not isinstance(definition, str):

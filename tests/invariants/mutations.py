@@ -83,7 +83,10 @@ def _remove_tls_statement(doc: Document, suffix: str) -> None:
 
 
 def _inline_flow_log_policy(doc: Document, suffix: str) -> None:
-    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:*", "Resource": "*"}]}
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}],
+    }
     resource(doc, "aws_iam_role_policy", "flow_log_policy")["policy"] = json.dumps(policy)
 
 
@@ -249,14 +252,7 @@ MUTATIONS: dict[str, Mutation] = {
             doc, "aws_ssm_parameter", "stray", s, {"name": f"/shared/{s}/stray", "type": "String", "value": "x"}
         ),
     ),
-    "DESTROY-NO-PREVENT": Mutation(
-        "table prevent_destroy", on(TABLE, None, _set("lifecycle", {"prevent_destroy": True}))
-    ),
-    "DESTROY-NO-SKIP": Mutation("layer skip_destroy", on("aws_lambda_layer_version", None, _set("skip_destroy", True))),
-    "DESTROY-NO-DELETION-PROTECTION": Mutation(
+    "DESTROY-NOTHING-BLOCKS": Mutation(
         "table deletion protection on", on(TABLE, None, _set("deletion_protection_enabled", True))
-    ),
-    "DESTROY-BUCKET-FORCE": Mutation(
-        "bucket without force_destroy", on("aws_s3_bucket", None, _set("force_destroy", False))
     ),
 }

@@ -12,9 +12,7 @@ document; ``mutations.py`` holds, per entry, one edit of the document that must 
 
 from __future__ import annotations
 
-from aspects.data import taggable_resource_types
-from aspects.rules._policy_documents import POLICY_ATTRIBUTES  # every attribute where a policy can live
-from stack.config import ALLOWED_RETENTION_DAYS
+from aspects.data import policy_locations, taggable_resource_types
 from stack.constructs.iam import ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS
 
 from .checks import (
@@ -22,25 +20,21 @@ from .checks import (
     all_of,
     attribute,
     attribute_matches_context,
-    carries_tags,
-    declared_log_group,
     distinct_zones,
     environment_tag,
     equals,
     exact_resources,
     gateway_on_private_route_tables,
+    governed,
     happy_path,
     in_every_private_subnet,
     int_between,
-    is_allow,
     is_true,
     lifecycle_rule,
     names_carry_suffix,
     no_internet_route,
-    no_wildcard_action,
     not_true,
     of_types,
-    one_of,
     parameters_named,
     policy_attributes,
     public_access_blocked,
@@ -66,12 +60,18 @@ NAME_ATTRIBUTES = ("name", "name_prefix", "function_name", "layer_name", "alarm_
 NAME_ATTRIBUTES_BY_TYPE = {"aws_s3_bucket": ("bucket", "bucket_prefix")}
 INTERNET_GATEWAYS = ("aws_internet_gateway", "aws_egress_only_internet_gateway", "aws_internet_gateway_attachment")
 ROUTES = ("aws_route", "aws_route_table", "aws_default_route_table")
-DELETION_PROTECTION = ("deletion_protection", "deletion_protection_enabled", "enable_deletion_protection")
+#: Every attribute where a policy document can live (the provider schema's list), plus the roles' trust
+#: policies: this stack builds those as policy documents too, so IAM-TRUST-SOURCE-ACCOUNT can read them.
+POLICY_ATTRIBUTES = {
+    **policy_locations().documents,
+    "aws_iam_role": (*policy_locations().documents["aws_iam_role"], "assume_role_policy"),
+}
 
 FUNCTIONS = "$.resource.aws_lambda_function.*"
 BUCKETS = "$.resource.aws_s3_bucket.*"
 STATE_MACHINES = "$.resource.aws_sfn_state_machine.*"
 EVERY_RESOURCE = "$.resource.*.*"
+EVERY_BLOCK = "$['resource','data'].*.*"
 
 
 def _raw_bucket(value: object, ctx: Context) -> bool:
@@ -96,16 +96,16 @@ INVARIANTS: tuple[Invariant, ...] = (
         area="Lambda",
         description="Every Lambda function runs on arm64 (Graviton).",
         select=FUNCTIONS,
-        check=attribute("architectures", equals(["arm64"])),
-        expected='architectures == ["arm64"]',
+        check=governed("FIN-004"),
+        expected='no FIN-004 finding: architectures == ["arm64"]',
     ),
     Invariant(
         id="LAMBDA-LOG-GROUP",
         area="Lambda",
         description="Every Lambda function logs to a log group the stack declares (with retention).",
         select=FUNCTIONS,
-        check=declared_log_group,
-        expected="logging_config.log_group refers to a declared aws_cloudwatch_log_group",
+        check=governed("FIN-007"),
+        expected="no FIN-007 finding: logging_config.log_group refers to a declared aws_cloudwatch_log_group",
     ),
     Invariant(
         id="LAMBDA-TIMEOUT",
@@ -145,8 +145,8 @@ INVARIANTS: tuple[Invariant, ...] = (
         area="Logs",
         description="Every log group expires its events after a positive retention CloudWatch accepts.",
         select="$.resource.aws_cloudwatch_log_group.*",
-        check=attribute("retention_in_days", one_of(ALLOWED_RETENTION_DAYS)),
-        expected=f"retention_in_days in {sorted(ALLOWED_RETENTION_DAYS)}",
+        check=governed("FIN-006"),
+        expected="no FIN-006 finding: retention_in_days is one the governance policy allows",
     ),
     # ------------------------------------------------------------------------------------ DynamoDB
     Invariant(
@@ -160,13 +160,10 @@ INVARIANTS: tuple[Invariant, ...] = (
     Invariant(
         id="DDB-PITR",
         area="DynamoDB",
-        description="Every DynamoDB table has point-in-time recovery over 35 days.",
+        description="Every DynamoDB table has point-in-time recovery over the policy's 35 days.",
         select="$.resource.aws_dynamodb_table.*",
-        check=all_of(
-            attribute("point_in_time_recovery.enabled", is_true),
-            attribute("point_in_time_recovery.recovery_period_in_days", equals(35)),
-        ),
-        expected="point_in_time_recovery.enabled == true and recovery_period_in_days == 35",
+        check=governed("FIN-008"),
+        expected="no FIN-008 finding: point_in_time_recovery on, recovery_period_in_days >= 35 (governance.toml)",
     ),
     Invariant(
         id="DDB-SSE",
@@ -192,11 +189,11 @@ INVARIANTS: tuple[Invariant, ...] = (
     Invariant(
         id="IAM-NO-WILDCARD-ACTION",
         area="IAM",
-        description="No Allow statement anywhere grants a wildcard action (or uses NotAction).",
-        select="$.data.aws_iam_policy_document.*.statement[*]",
-        where=is_allow,
-        check=no_wildcard_action,
-        expected="explicit actions without '*'; no not_actions",
+        description="No grant anywhere allows a wildcard action (or uses NotAction), managed policies included.",
+        select=EVERY_BLOCK,
+        count=ANY,
+        check=governed("FIN-002"),
+        expected="no FIN-002 finding: explicit actions without '*'; no not_actions; no broad managed policy",
     ),
     Invariant(
         id="IAM-LAMBDA-EXACT-RESOURCES",
@@ -224,8 +221,8 @@ INVARIANTS: tuple[Invariant, ...] = (
         description="Every taggable resource carries every FinOps tag (provider default_tags merged).",
         select=EVERY_RESOURCE,
         where=of_types(taggable_resource_types()),
-        check=carries_tags(REQUIRED_TAGS),
-        expected=f"non-empty {', '.join(REQUIRED_TAGS)} in default_tags merged with tags",
+        check=governed("FIN-001"),
+        expected=f"no FIN-001 finding: non-empty {', '.join(REQUIRED_TAGS)} in the tags each resource really gets",
     ),
     Invariant(
         id="TAGS-ENVIRONMENT",
@@ -437,35 +434,11 @@ INVARIANTS: tuple[Invariant, ...] = (
     ),
     # ------------------------------------------------------------------------------------- Destroy
     Invariant(
-        id="DESTROY-NO-PREVENT",
+        id="DESTROY-NOTHING-BLOCKS",
         area="Destroy",
-        description="No resource prevents terraform destroy.",
+        description="Nothing keeps a resource or makes terraform destroy fail.",
         select=EVERY_RESOURCE,
-        check=absent_or("lifecycle.prevent_destroy", not_true),
-        expected="lifecycle.prevent_destroy absent or false",
-    ),
-    Invariant(
-        id="DESTROY-NO-SKIP",
-        area="Destroy",
-        description="No resource is left behind on destroy (skip_destroy).",
-        select=EVERY_RESOURCE,
-        check=absent_or("skip_destroy", not_true),
-        expected="skip_destroy absent or false",
-    ),
-    Invariant(
-        id="DESTROY-NO-DELETION-PROTECTION",
-        area="Destroy",
-        description="No resource has deletion protection on.",
-        select=EVERY_RESOURCE,
-        check=all_of(*(absent_or(key, not_true) for key in DELETION_PROTECTION)),
-        expected=f"{', '.join(DELETION_PROTECTION)} absent or false",
-    ),
-    Invariant(
-        id="DESTROY-BUCKET-FORCE",
-        area="Destroy",
-        description="Every bucket can be destroyed with its objects (force_destroy).",
-        select=BUCKETS,
-        check=attribute("force_destroy", is_true),
-        expected="force_destroy == true",
+        check=governed("FIN-009"),
+        expected="no FIN-009 finding: no prevent_destroy/skip_destroy/deletion protection; buckets force_destroy",
     ),
 )

@@ -29,7 +29,7 @@ def test_violation_exits_1_with_the_failure(
     assert main([str(path)]) == 1
     out = capsys.readouterr().out
     assert "[DDB-PITR] aws_dynamodb_table." in out and "construct: pipeline-prod/metadata/table" in out
-    assert "found:     7" in out
+    assert "recovery_period_in_days is 7, below the required 35" in out
 
 
 def test_no_arguments_prints_usage() -> None:

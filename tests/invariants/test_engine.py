@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from .checks import attribute, equals, exact_resources, is_unscoped, no_wildcard_action
-from .engine import ANY, NONE, Context, Invariant, Node, anything, evaluate, exactly, report
+from .checks import attribute, equals, exact_resources, governed, is_unscoped
+from .engine import ANY, NONE, Context, Invariant, Node, Offence, anything, evaluate, exactly, report
 
 
 def doc(**resources: dict[str, Any]) -> dict[str, Any]:
@@ -121,16 +121,25 @@ def test_statement_nodes_are_addressed_by_their_document_and_index() -> None:
         area="Test",
         description="wild.",
         select="$.data.aws_iam_policy_document.*.statement[*]",
-        check=no_wildcard_action,
+        check=lambda node, _: (Offence(a, at="actions") for a in node.value["actions"] if "*" in a),
         expected="no *",
     )
     (failure,) = evaluate(invariant, ctx(document))
     assert (failure.address, failure.construct_path, failure.at, failure.value) == (
         "data.aws_iam_policy_document.p",
         "pipeline-dev/p",
-        "statement[1] / sid Bad: actions",
-        ["s3:*"],
+        "statement[1] / actions",
+        "s3:*",
     )
+
+
+def test_governed_reports_the_evaluator_findings_of_one_rule_on_the_node() -> None:
+    document = doc(aws_lambda_function={**fn("x86"), **fn("arm", architectures=["arm64"])})
+    invariant = Invariant(id="T-GOV", area="Test", description="arm.", select="$.resource.aws_lambda_function.*",
+                          check=governed("FIN-004"), expected="no FIN-004 finding")  # fmt: skip
+    (failure,) = evaluate(invariant, ctx(document))
+    assert (failure.address, failure.at) == ("aws_lambda_function.x86", "architectures")
+    assert "Lambda functions run on arm64: architectures is missing (x86_64)" in failure.value
 
 
 def test_placeholders_in_expectations_are_filled() -> None:

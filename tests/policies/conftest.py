@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from aspects.catalog import CATALOG
-from policies.gate import CHECKS_DIR, OFFLINE_ENV, REPO_ROOT, _Documents, resolve
+from policies.gate import CHECKS_DIR, OFFLINE_ENV, _Documents, resolve
+from tests.conftest import REPO_ROOT
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CHECKOV_VENV = REPO_ROOT / ".venv-checkov"

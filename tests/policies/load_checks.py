@@ -13,13 +13,15 @@ import sys
 from pathlib import Path
 
 import checkov.terraform.checks.data
+import checkov.terraform.checks.module
 import checkov.terraform.checks.resource  # noqa: F401
 from checkov.terraform.checks.data.registry import data_registry
+from checkov.terraform.checks.module.registry import module_registry
 from checkov.terraform.checks.resource.registry import resource_registry
 
 
 def main(checks_dir: Path) -> None:
-    builtin_ids = sorted({c.id for r in (resource_registry, data_registry) for _, c in r.all_checks()})
+    builtin_ids = sorted({c.id for r in (resource_registry, data_registry, module_registry) for _, c in r.all_checks()})
     sys.path.insert(0, str(checks_dir))
     files = {}
     for path in sorted(checks_dir.glob("*.py")):
@@ -47,7 +49,7 @@ def main(checks_dir: Path) -> None:
         )
     registered = {
         name: sorted({c.id for _, c in registry.all_checks() if c.id.startswith("CKV_FIN_")})
-        for name, registry in (("resource", resource_registry), ("data", data_registry))
+        for name, registry in (("resource", resource_registry), ("data", data_registry), ("module", module_registry))
     }
     print(json.dumps({"files": files, "registered": registered, "builtin_ids": builtin_ids}))
 

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 
 from policies import gate
+from tests.conftest import REPO_ROOT
 from tests.policies.conftest import CHECKOV_PYTHON, FIXTURES, require_checkov
+
+PIPELINE_SKIPS = "stack/checkov-skips.yaml"  # relative to the repository root, where run_gate runs
 
 NETWORK_EVENTS = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "urllib.Request")
 
@@ -41,7 +44,7 @@ def offline_checkov(tmp_path: Path) -> tuple[Path, Path]:
 def run_gate(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "policies.gate", *args],
-        cwd=gate.REPO_ROOT,
+        cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         check=False,
@@ -53,9 +56,12 @@ def test_pipeline_stack_passes_offline_with_reports(dev_stack, tmp_path):
     require_checkov()
     checkov, network_log = offline_checkov(tmp_path)
     reports = tmp_path / "reports"
-    result = run_gate(str(dev_stack.outdir), "--reports", str(reports), "--checkov", str(checkov))
+    result = run_gate(
+        str(dev_stack.outdir), "--reports", str(reports), "--checkov", str(checkov), "--skip-config", PIPELINE_SKIPS
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "policy gate: PASSED" in result.stdout
+    assert "3 built-in checks not run (policies/checkov.yaml) + 5 (stack/checkov-skips.yaml)" in result.stdout
     assert "0 failed" in result.stdout and "0 parsing errors" in result.stdout
     assert not network_log.exists(), network_log.read_text()
     summary = json.loads((reports / "results_json.json").read_text())["summary"]
@@ -82,13 +88,13 @@ def violating_run(tmp_path_factory: pytest.TempPathFactory) -> GateRun:
     outdir = tmp / "cdktf.out"
     env = {**os.environ, "CDKTF_OUTDIR": str(outdir), "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS": "1"}
     synth = subprocess.run(
-        [sys.executable, "-m", "examples.violating_pipeline"], cwd=gate.REPO_ROOT, env=env, capture_output=True,
+        [sys.executable, "-m", "examples.violating_pipeline"], cwd=REPO_ROOT, env=env, capture_output=True,
         text=True, check=False,
     )  # fmt: skip
     assert synth.returncode == 0, synth.stderr
     reports = tmp / "reports"
     dirs = [str(outdir), str(FIXTURES / "FinLambdaArm64"), str(FIXTURES / "FinDynamodbPitr")]
-    return GateRun(run_gate(*dirs, "--reports", str(reports)), reports)
+    return GateRun(run_gate(*dirs, "--reports", str(reports), "--skip-config", PIPELINE_SKIPS), reports)
 
 
 @pytest.mark.checkov
@@ -157,11 +163,22 @@ def test_a_clean_report_passes(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_a_stack_skip_list_is_added_to_the_toolkits_on_checkovs_command_line(tmp_path):
+    command = gate.checkov_command(Path("checkov"), [tmp_path], tmp_path, [], ["CKV_AWS_18", "CKV_AWS_109"])
+    assert command[command.index("--skip-check") + 1] == "CKV_AWS_109,CKV_AWS_111,CKV_AWS_356,CKV_AWS_18"
+    assert "--skip-check" not in gate.checkov_command(Path("checkov"), [tmp_path], tmp_path, [])
+    bad = tmp_path / "skips.yaml"
+    bad.write_text("skip-check:\n  - CKV_AWS_18\n")
+    result = run_gate(str(FIXTURES / "FinNoRetain"), "--skip-config", str(bad))
+    assert result.returncode == 2
+    assert f"{bad}: CKV_AWS_18 needs a reason in the comment right above it, naming it" in result.stderr
+
+
 def test_usage_errors_exit_2(tmp_path):
     assert run_gate(str(tmp_path / "missing")).returncode == 2
     assert run_gate(str(tmp_path)).returncode == 2  # no *.tf.json below it
     no_checkov = run_gate(str(FIXTURES / "FinNoRetain"), "--checkov", str(tmp_path / "nope"))
-    assert no_checkov.returncode == 2 and "make checkov-env" in no_checkov.stderr
+    assert no_checkov.returncode == 2 and "checkov not found (tried " in no_checkov.stderr
 
 
 def test_failures_resolve_checkovs_resource_ids_to_addresses():
@@ -173,3 +190,24 @@ def test_failures_resolve_checkovs_resource_ids_to_addresses():
     expected = ("aws_lambda_function.fn_x86_fail", "FinLambdaArm64/fn_x86_fail")
     assert gate.resolve(python_check, documents) == expected
     assert gate.resolve(graph_check, documents) == expected
+
+
+def test_checkov_is_found_beside_the_gate_first(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "checkov").write_text("")
+    monkeypatch.setattr(gate.sys, "executable", str(bin_dir / "python"))
+    monkeypatch.delenv("CHECKOV", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert gate.find_checkov() == bin_dir / "checkov"
+    monkeypatch.setenv("CHECKOV", str(tmp_path / "env-checkov"))
+    assert gate.checkov_candidates()[:2] == [tmp_path / "env-checkov", bin_dir / "checkov"]
+    assert gate.find_checkov(tmp_path / "explicit") is None  # an explicit path is never replaced by another
+
+
+def test_checks_dir_command_prints_the_installed_locations(capsys):
+    assert gate.checks_dir_main([]) == 0
+    assert gate.checks_dir_main(["--config-file"]) == 0
+    checks, config = capsys.readouterr().out.splitlines()
+    assert Path(checks) == gate.CHECKS_DIR and (Path(checks) / "fin_base.py").is_file()
+    assert Path(config) == gate.CONFIG_FILE and Path(config).name == "checkov.yaml"

@@ -6,7 +6,10 @@ import ast
 
 from policies.gate import CHECKS_DIR
 
-ALLOWED_IN_CHECKS = {"fin_base", "fin_key_policy", "checkov.common.models.enums"}
+#: A check file declares its rule and the types it applies to, read from the rule's data (never logic).
+ALLOWED_IN_CHECKS = {
+    "fin_base", "fin_key_policy", "checkov.common.models.enums", "aspects.data", "aspects.policy_documents"
+}  # fmt: skip
 FORBIDDEN_EVERYWHERE = ("cdktf", "constructs", "jsii", "tfcdk", "stack", "aspects.synth")
 
 

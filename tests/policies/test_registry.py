@@ -76,7 +76,8 @@ def test_each_check_carries_its_catalog_rule(census):
 
 
 def test_checks_register_for_resources_and_where_needed_data_sources(census):
-    assert census["registered"]["resource"] == sorted(FIN_CHECK_IDS)
+    assert census["registered"]["resource"] == sorted(set(FIN_CHECK_IDS) - {"CKV_FIN_13"})
+    assert census["registered"]["module"] == ["CKV_FIN_13"]  # module calls only
     # policy documents and suppression records on data sources; the refined IAM checks scan only those
     assert census["registered"]["data"] == sorted(["CKV_FIN_10", "CKV_FIN_12", "CKV_FIN_2", *REFINED_CHECKS])
 
@@ -95,4 +96,5 @@ def test_census_lists_every_rule_with_its_severity(census):
         "CKV_FIN_9": ("FIN-009", "MEDIUM"),
         "CKV_FIN_10": ("FIN-010", "HIGH"),
         "CKV_FIN_12": ("FIN-012", "HIGH"),
+        "CKV_FIN_13": ("FIN-013", "HIGH"),
     }

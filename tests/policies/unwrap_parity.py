@@ -16,15 +16,16 @@ from checkov.terraform_json.parser import loads
 
 def main(checks_dir: Path, files: list[Path]) -> None:
     sys.path.insert(0, str(checks_dir))
-    from fin_base import stack_context, unwrap
+    from fin_base import unwrap
 
     from aspects.catalog import rules
-    from aspects.document import Resource
+    from aspects.context import StackContext
+    from aspects.tfjson import Resource
 
     differences, compared = [], 0
     for path in files:
         raw = json.loads(path.read_text())
-        context = stack_context(str(path))
+        context = StackContext.from_document(raw)
         parsed, _ = loads(path)
         for mode in ("resource", "data"):
             for entry in parsed.get(mode, []):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from stack.app import annotation_errors, summarize
+from aspects.synth import annotation_errors
+from stack.app import summarize
 
 SYNTH_ERROR = """@jsii/kernel.RuntimeError: Error: Encountered Annotations with level "ERROR":
   [pipeline-dev/metadata/table] FIN-008 [HIGH] pipeline-dev/metadata/table (aws_dynamodb_table.t): no PITR.

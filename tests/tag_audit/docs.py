@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -20,10 +19,11 @@ from pathlib import Path
 
 from tag_audit import cli
 from tests.conftest import REPO_ROOT, synthesize
+from tests.samples import blocks, update, write_or_print
 from tests.tag_audit.conftest import GAPS
 
 DOC = REPO_ROOT / "docs" / "tag-audit.md"
-_BLOCK = re.compile(r"(<!-- BEGIN SAMPLE: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- END SAMPLE -->)", re.DOTALL)
+__all__ = ["DOC", "blocks", "fence", "gaps_samples", "main", "pipeline_samples", "run", "update"]
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -89,30 +89,12 @@ def emulator_samples() -> dict[str, str]:
     return {"emulator-table": fence(command, result.returncode, result.stdout + result.stderr)}
 
 
-def update(text: str, samples: dict[str, str]) -> str:
-    def replace(match: re.Match[str]) -> str:
-        body = samples.get(match.group("name"), match.group("body"))
-        return match.group(1) + body + match.group(4)
-
-    return _BLOCK.sub(replace, text)
-
-
-def blocks(text: str) -> dict[str, str]:
-    return {m.group("name"): m.group("body") for m in _BLOCK.finditer(text)}
-
-
 def main(argv: list[str]) -> int:
     producers: list[Callable[[], dict[str, str]]] = [gaps_samples, pipeline_samples]
     if "--emulator" in argv:
         producers.append(emulator_samples)
     samples = {k: v for produce in producers for k, v in produce().items()}
-    text = update(DOC.read_text(), samples)
-    if "--write" in argv:
-        DOC.write_text(text)
-        print(f"wrote {DOC.relative_to(REPO_ROOT)}")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return write_or_print([DOC], samples, argv, REPO_ROOT)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,25 @@ def test_console_script_input_errors(tmp_path: Path):
     assert usage.returncode == 2 and "--region" in usage.stderr
 
 
+def test_the_governance_policy_file_names_the_required_keys(tmp_path: Path, capsys):
+    policy = tmp_path / "governance.toml"
+    policy.write_text('[tags]\nrequired = ["CostCenter", "Owner"]\n')
+    code = cli.main(["static", str(GAPS), "--policy", str(policy), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert report["requirements"] == {
+        "source": f"governance policy file {policy}",
+        "keys": ["CostCenter", "Owner"],
+        "allowed": {},
+    }
+    assert report["summary"]["taggable"] == 6
+    policy.write_text('[tags]\nrequired = "Owner"\n')
+    assert cli.main(["static", str(GAPS), "--policy", str(policy)]) == 2
+    assert f"tag-audit: error: {policy}" in capsys.readouterr().err
+    assert cli.main(["static", str(GAPS), "--policy", str(policy), "--tag-policy", str(TAG_POLICY)]) == 2
+    assert "--tag-policy and --policy both name the required keys" in capsys.readouterr().err
+
+
 def test_live_with_compare_reports_drift(aws, capsys):
     sqs = boto3.client("sqs", region_name=REGION)
     sqs.create_queue(QueueName="gaps-empty-owner-dev", tags={"CostCenter": "FIN-1", "Owner": "x"})

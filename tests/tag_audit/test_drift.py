@@ -132,7 +132,7 @@ def test_no_drift_when_everything_matches(aws, stack):
     ],
 )
 def test_identity_rules(type_, config, key):
-    from aspects.document import Resource
+    from aspects.tfjson import Resource
 
     resource = Resource.from_config(type_, "x", config)
     expected = static.ExpectedResource("s", resource, True, config.get("tags", {}), False)

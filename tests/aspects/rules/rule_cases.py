@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aspects.document import Resource, StackContext
+from aspects.context import StackContext
 from aspects.policy import GovernancePolicy
-from aspects.rules._result import Status
+from aspects.result import Status
+from aspects.tfjson import Resource
 
 TAGS = {"CostCenter": "cc", "Environment": "test", "Owner": "me", "Project": "p", "ManagedBy": "cdktf"}
 

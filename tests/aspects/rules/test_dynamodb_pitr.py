@@ -25,3 +25,15 @@ def test_recovery_period_against_the_policy_minimum():
     short = {"point_in_time_recovery": [{"enabled": True, "recovery_period_in_days": 7}]}
     assert run(check, table, short, policy=strict) == (FAIL, {"recovery_period_in_days"}, set())
     assert run(check, table, short)[0] is OK  # no minimum configured
+
+
+def test_replicas_need_pitr_too():
+    replica = "aws_dynamodb_table_replica"
+    assert run(check, replica, {}) == (FAIL, {"point_in_time_recovery"}, set())  # off by default
+    assert run(check, replica, {"point_in_time_recovery": True})[0] is OK
+    assert run(check, replica, {"point_in_time_recovery": "${var.p}"})[0] is UNKNOWN
+    table = {
+        "point_in_time_recovery": {"enabled": True},
+        "replica": [{"region_name": "eu-west-1"}, {"region_name": "us-west-2", "point_in_time_recovery": True}],
+    }
+    assert run(check, "aws_dynamodb_table", table) == (FAIL, {"replica[eu-west-1]"}, set())

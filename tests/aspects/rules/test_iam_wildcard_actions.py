@@ -25,7 +25,6 @@ def test_synth_findings_are_exact(violations):
         ("aws_iam_role_policy", "policy"),
         ("aws_iam_user_policy", "policy"),
         ("aws_iam_group_policy", "policy"),
-        ("aws_iam_role", "assume_role_policy"),
         ("aws_s3_bucket_policy", "policy"),
         ("aws_s3_bucket", "policy"),
         ("aws_sns_topic_policy", "policy"),
@@ -37,6 +36,11 @@ def test_synth_findings_are_exact(violations):
         ("aws_vpc_endpoint", "policy"),
         ("aws_cloudwatch_log_resource_policy", "policy_document"),
         ("aws_opensearch_domain", "access_policies"),
+        ("aws_ssoadmin_permission_set_inline_policy", "inline_policy"),
+        ("aws_glacier_vault", "access_policy"),
+        ("aws_codeartifact_repository_permissions_policy", "policy_document"),
+        ("aws_organizations_resource_policy", "content"),
+        ("aws_s3tables_table_bucket_policy", "resource_policy"),
     ],
 )
 def test_every_policy_attribute_is_checked(type_, attribute):
@@ -46,37 +50,27 @@ def test_every_policy_attribute_is_checked(type_, attribute):
     assert run(check, type_, {attribute: good}) == (OK, set(), set())
 
 
-def test_every_policy_location_exists_in_the_provider_schema():
-    """POLICY_ATTRIBUTES names real resource types and attributes (checked against the kept schema excerpt)."""
-    from aspects.data import taggable_resource_types
-    from aspects.rules._policy_documents import POLICY_ATTRIBUTES
+@pytest.mark.parametrize(
+    "type_, attribute",
+    [
+        ("aws_iam_role", "assume_role_policy"),  # a trust policy: who may assume the role
+        ("aws_organizations_policy", "content"),  # an SCP: a guardrail, not a grant
+        ("aws_ecr_lifecycle_policy", "policy"),  # image lifecycle rules
+        ("aws_sqs_queue", "redrive_policy"),
+    ],
+)
+def test_documents_that_are_not_grants_are_not_read(type_, attribute):
+    star = doc({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    assert run(check, type_, {attribute: star})[0] in (NA, OK)
 
-    assert all(attributes for attributes in POLICY_ATTRIBUTES.values())
-    assert {"aws_iam_policy", "aws_s3_bucket_policy", "aws_kms_key", "aws_vpc_endpoint"} <= set(POLICY_ATTRIBUTES)
-    # every type except the pure *_policy attachments is a taggable resource of the provider schema
-    assert {t for t in POLICY_ATTRIBUTES if t not in taggable_resource_types()} == {
-        "aws_iam_role_policy",
-        "aws_iam_user_policy",
-        "aws_iam_group_policy",
-        "aws_s3_bucket_policy",
-        "aws_sns_topic_policy",
-        "aws_sqs_queue_policy",
-        "aws_kms_key_policy",
-        "aws_ecr_repository_policy",
-        "aws_ecr_registry_policy",
-        "aws_secretsmanager_secret_policy",
-        "aws_cloudwatch_log_resource_policy",
-        "aws_cloudwatch_event_bus_policy",
-        "aws_api_gateway_rest_api_policy",
-        "aws_opensearch_domain_policy",
-        "aws_glue_resource_policy",
-        "aws_s3_access_point",
-        "aws_s3control_access_point_policy",
-        "aws_efs_file_system_policy",
-        "aws_backup_vault_policy",
-        "aws_kinesis_resource_policy",
-        "aws_dynamodb_resource_policy",
-    }
+
+def test_excluded_locations_say_why():
+    from aspects.data import POLICY_LOCATIONS_FILE
+
+    excluded = json.loads(POLICY_LOCATIONS_FILE.read_text())["excluded"]
+    assert "trust policy" in excluded["aws_iam_role:assume_role_policy"]
+    assert "SCP" in excluded["aws_organizations_policy:content"]
+    assert all(len(reason) > 15 for reason in excluded.values())
 
 
 def test_role_inline_policies_are_checked():
@@ -118,7 +112,8 @@ def test_reference_to_a_policy_document_in_the_stack_is_evaluated_there():
 @pytest.mark.parametrize(
     "policy",
     [
-        "${aws_iam_policy.other.policy}",
+        "${aws_iam_policy.other.policy}",  # not declared in this document
+        "${data.aws_ssm_parameter.policy.value}",
         "${jsonencode(local.statements)}",
         '${jsonencode({"Statement" = [{"Effect" = var.effect, "Action" = "s3:GetObject"}]})}',
         '${jsonencode({"Statement" = [{"Effect" = "Allow", "Action" = "${var.service}:GetObject"}]})}',
@@ -147,3 +142,66 @@ def test_kms_root_key_admin_statement_is_left_to_fin_003():
 
 def test_other_resources_are_not_applicable():
     assert run(check, "aws_lambda_function", {"policy": doc({"Effect": "Allow", "Action": "*"})})[0] is NA
+
+
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+
+def test_aws_managed_policies_are_resolved_in_the_dated_snapshot():
+    attach = "aws_iam_role_policy_attachment"
+    assert run(check, attach, {"policy_arn": ADMIN}) == (FAIL, {ADMIN}, set())
+    partition = {"policy_arn": "arn:${data.aws_partition.p.partition}:iam::aws:policy/AdministratorAccess"}
+    assert run(check, attach, partition) == (FAIL, {ADMIN}, set())
+    clean = {"policy_arn": "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}
+    assert run(check, attach, clean)[0] is OK
+    wrong_path = {"policy_arn": "arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole"}
+    assert run(check, attach, wrong_path)[0] is UNKNOWN  # the managed policy lives under /service-role/
+    assert run(check, attach, {"policy_arn": "${var.policy}"}) == (UNKNOWN, set(), {"${var.policy}"})
+
+
+def test_a_managed_policy_finding_names_the_policy_and_its_wildcards():
+    from aspects.context import StackContext
+    from aspects.tfjson import Resource
+
+    result = check(
+        Resource.from_config("aws_iam_role", "r", {"managed_policy_arns": [ADMIN]}), StackContext.from_document({})
+    )
+    (issue,) = result.issues
+    assert issue.key == ADMIN
+    assert "AWS managed policy AdministratorAccess" in issue.detail and "wildcard actions *" in issue.detail
+    assert "snapshot of 20" in issue.detail
+
+
+def test_customer_policies_in_the_stack_are_evaluated_where_declared():
+    document = {
+        "resource": {
+            "aws_iam_policy": {
+                "mine": {"name": "team-read", "policy": doc({"Effect": "Allow", "Action": "s3:GetObject"})}
+            }
+        }
+    }
+    attach = "aws_iam_user_policy_attachment"
+    assert run(check, attach, {"policy_arn": "${aws_iam_policy.mine.arn}"}, document=document)[0] is OK
+    assert run(check, attach, {"policy_arn": "arn:aws:iam::123456789012:policy/team-read"}, document=document)[0] is OK
+    outside = {"policy_arn": "arn:aws:iam::123456789012:policy/elsewhere"}
+    assert run(check, attach, outside) == (UNKNOWN, set(), {"arn:aws:iam::123456789012:policy/elsewhere"})
+
+
+def test_data_source_lookups_of_managed_policies():
+    document = {"data": {"aws_iam_policy": {"admin": {"name": "AdministratorAccess"}, "x": {"name": "${var.n}"}}}}
+    attach = "aws_iam_role_policy_attachment"
+    assert run(check, attach, {"policy_arn": "${data.aws_iam_policy.admin.arn}"}, document=document) == (
+        FAIL,
+        {ADMIN},
+        set(),
+    )
+    assert run(check, attach, {"policy_arn": "${data.aws_iam_policy.x.arn}"}, document=document)[0] is UNKNOWN
+    embedded = {"policy": "${data.aws_iam_policy.admin.policy}"}
+    assert run(check, "aws_iam_policy", embedded, document=document) == (FAIL, {ADMIN}, set())
+
+
+def test_permission_actions_and_sso_customer_policies():
+    assert run(check, "aws_lambda_permission", {"action": "lambda:*"}) == (FAIL, {"lambda:*"}, set())
+    assert run(check, "aws_lambda_permission", {"action": "lambda:InvokeFunction"})[0] is OK
+    reference = {"customer_managed_policy_reference": {"name": "team-read", "path": "/"}}
+    assert run(check, "aws_ssoadmin_customer_managed_policy_attachment", reference)[0] is UNKNOWN

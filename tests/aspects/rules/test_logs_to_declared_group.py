@@ -2,7 +2,7 @@
 
 from aspects.rules.logs_to_declared_group import check
 from tests.aspects.govern_cases import expected_findings
-from tests.aspects.rules.rule_cases import FAIL, NA, OK, run
+from tests.aspects.rules.rule_cases import FAIL, NA, OK, UNKNOWN, run
 
 STACK = {
     "resource": {
@@ -35,3 +35,54 @@ def test_state_machine_cases():
     off = {"logging_configuration": [{"log_destination": "${aws_cloudwatch_log_group.lg.arn}:*"}]}
     assert run(check, "aws_sfn_state_machine", off, document=STACK) == (FAIL, {"level"}, set())
     assert run(check, "aws_cloudwatch_log_group", {})[0] is NA
+
+
+SERVICE_GROUPS = {
+    "resource": {
+        "aws_cloudwatch_log_group": {
+            "rds": {"name": "/aws/rds/instance/orders/postgresql"},
+            "eks": {"name": "/aws/eks/${aws_eks_cluster.r.name}/cluster"},
+            "api": {"name": "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.a.id}/prod"},
+        },
+        "aws_api_gateway_stage": {"prod": {"stage_name": "prod"}},
+    }
+}
+
+
+def test_service_created_groups_must_be_declared_by_the_name_aws_uses():
+    rds = {"identifier": "orders", "enabled_cloudwatch_logs_exports": ["postgresql", "upgrade"]}
+    assert run(check, "aws_db_instance", rds, document=SERVICE_GROUPS) == (
+        FAIL,
+        {"enabled_cloudwatch_logs_exports:upgrade"},
+        set(),
+    )
+    assert run(check, "aws_db_instance", {"identifier": "orders"}, document=SERVICE_GROUPS)[0] is OK  # no exports
+    eks = {"name": "${var.name}", "enabled_cluster_log_types": ["api", "audit"]}
+    assert run(check, "aws_eks_cluster", eks, document=SERVICE_GROUPS)[0] is OK  # by self reference
+    assert run(check, "aws_eks_cluster", {**eks, "name": "${var.other}"})[0] is UNKNOWN  # computed, not declared
+    settings = {
+        "rest_api_id": "${aws_api_gateway_rest_api.a.id}",
+        "stage_name": "${aws_api_gateway_stage.prod.stage_name}",  # resolved to the stage's literal name
+        "settings": [{"logging_level": "ERROR"}],
+    }
+    assert run(check, "aws_api_gateway_method_settings", settings, document=SERVICE_GROUPS)[0] is OK
+    off = {**settings, "settings": [{"logging_level": "OFF"}]}
+    assert run(check, "aws_api_gateway_method_settings", off)[0] is OK
+
+
+def test_codebuild_logs_by_default_and_can_be_turned_off():
+    assert run(check, "aws_codebuild_project", {"name": "b"}) == (FAIL, {"logs_config"}, set())
+    off = {"name": "b", "logs_config": {"cloudwatch_logs": {"status": "DISABLED"}}}
+    assert run(check, "aws_codebuild_project", off)[0] is OK
+
+
+def test_ecs_awslogs_create_group():
+    import json
+
+    container = {"name": "web", "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/app/lg"}}}
+    assert run(check, "aws_ecs_task_definition", {"container_definitions": json.dumps([container])})[0] is OK
+    container["logConfiguration"]["options"]["awslogs-create-group"] = "true"
+    config = {"container_definitions": json.dumps([container])}
+    assert run(check, "aws_ecs_task_definition", config, document=STACK)[0] is OK  # declared
+    assert run(check, "aws_ecs_task_definition", config) == (FAIL, {"container web"}, set())
+    assert run(check, "aws_ecs_task_definition", {"container_definitions": "${var.c}"})[0] is UNKNOWN

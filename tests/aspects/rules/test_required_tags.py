@@ -49,3 +49,21 @@ def test_the_tagging_aspect_applies_policy_values_without_overwriting(violations
     buckets = violations.document["resource"]["aws_s3_bucket"]
     assert buckets["tags_default_merge_ok"]["tags"] == {"ManagedBy": "cdktf"}
     assert buckets["tags_resource_override_ok"]["tags"] == {"Owner": "someone-else", "ManagedBy": "cdktf"}
+
+
+def test_tag_blocks_are_the_only_tags_an_autoscaling_group_gets():
+    blocks = [{"key": k, "value": v, "propagate_at_launch": True} for k, v in TAGS.items()]
+    assert run(check, "aws_autoscaling_group", {"tag": blocks}, document=PROVIDER) == (OK, set(), set())
+    status, missing, _ = run(check, "aws_autoscaling_group", {"tag": blocks[:2]}, document=PROVIDER)
+    assert status is FAIL and missing == set(list(TAGS)[2:])  # default_tags do not reach it
+    assert run(check, "aws_autoscaling_group", {"dynamic": {"tag": {"for_each": "${var.t}"}}}) == (
+        UNKNOWN,
+        set(),
+        {"tags"},
+    )
+
+
+def test_default_tags_given_as_an_expression_are_unknown_unless_the_resource_sets_every_key():
+    computed = {"provider": {"aws": [{"default_tags": [{"tags": "${var.tags}"}]}]}}
+    assert run(check, "aws_s3_bucket", {}, document=computed) == (UNKNOWN, set(), {"tags"})
+    assert run(check, "aws_s3_bucket", {"tags": TAGS}, document=computed)[0] is OK

@@ -1,9 +1,14 @@
-"""Helpers for reading synthesized Terraform JSON values (pure Python, no cdktf)."""
+"""Reading Terraform JSON values: literals, expressions, blocks (pure Python, no cdktf).
+
+A value Terraform computes (a reference, a function call, an interpolation) is :class:`Unknown` or is
+detected with :func:`has_token`: a rule that meets one reports UNKNOWN, never a pass.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 _SINGLE_EXPRESSION = re.compile(r"^\$\{(?P<expr>.*)\}$", re.DOTALL)
@@ -41,6 +46,13 @@ def expression(value: Any) -> str | None:
         if match and value.startswith("${jsonencode("):
             return match.group("expr").strip()
     return None
+
+
+def as_list(value: Any) -> list[Any]:
+    """A block or argument that Terraform JSON may give as one value or a list of them, as a list."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
 
 
 def first_block(value: Any) -> dict[str, Any] | None:
@@ -192,3 +204,23 @@ def parse_jsonencode(value: str) -> Any:
     if not expr or not expr.startswith("jsonencode(") or not expr.endswith(")"):
         raise ValueError("not a jsonencode(...) expression")
     return _HclParser(expr[len("jsonencode(") : -1]).parse()
+
+
+def values_at(config: Mapping[str, Any], path: str, label: str = "") -> Iterator[tuple[str, Any]]:
+    """(label, value) of an argument given by a dotted path through nested blocks (each block may repeat)."""
+    head, _, rest = path.partition(".")
+    where = f"{label}.{head}" if label else head
+    dynamic = config.get("dynamic")
+    if rest and isinstance(dynamic, Mapping) and head in dynamic:
+        yield where, Unknown(f'dynamic "{head}" blocks')
+    value = config.get(head)
+    if not rest:
+        yield where, value
+        return
+    blocks = as_list(value)
+    for index, block in enumerate(blocks):
+        shown = where if len(blocks) == 1 else f"{where}[{index}]"
+        if isinstance(block, Mapping):
+            yield from values_at(block, rest, shown)
+        else:
+            yield shown, Unknown(f"{shown} is {block!r}")

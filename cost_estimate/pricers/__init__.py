@@ -1,0 +1,1 @@
+"""One module per group of AWS services: each pricer turns one resource into line items."""
