@@ -4,9 +4,9 @@
     .venv/bin/python benchmarks/bench_output_sizes.py --size 1GB      # the handler benchmark's file size
 
 Generates a file with ``tools/datagen.py`` (seed 1, 0.5% bad rows, the handler benchmark's settings), runs
-the transform step's code path over it (``RowProcessor`` with a sink that gzips one stream per UTC day at
-the curated writer's level, rejected rows gzipped as the quarantine writer does) and prints:
-curated and quarantine bytes as a fraction of the raw bytes, rows per GB, distinct days and
+the engine over it as the transform step does (``engine.run`` with the curated Parquet files written to a
+temporary directory, rejected rows gzipped as the quarantine writer does) and prints: curated and
+quarantine bytes as a fraction of the raw bytes, rows per GB, distinct days, curated objects and
 day/currency aggregates per file. No AWS, no network.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 import zlib
 from pathlib import Path
@@ -22,32 +23,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "handlers" / "layer" / "python")]
 
-from txn_pipeline.core import RowProcessor  # noqa: E402
-from txn_pipeline.models import Rejection  # noqa: E402
-from txn_pipeline.writers import CuratedWriter, GzipObjectWriter  # noqa: E402
+from txn_pipeline import engine  # noqa: E402
+from txn_pipeline.writers import GzipObjectWriter  # noqa: E402
 
 from tools import datagen  # noqa: E402
 
 SEED, BAD_RATIO = 1, 0.005
-CURATED_LEVEL = CuratedWriter.__init__.__kwdefaults__["level"]  # type: ignore[index]
 QUARANTINE_LEVEL = GzipObjectWriter.__init__.__kwdefaults__["level"]  # type: ignore[index]
-
-
-class GzipPerDay:
-    """The curated writer's compression, one gzip stream per day, counting bytes instead of uploading."""
-
-    def __init__(self) -> None:
-        self.streams: dict[str, zlib._Compress] = {}
-        self.compressed = 0
-
-    def write(self, day: str, text: str) -> None:
-        z = self.streams.get(day)
-        if z is None:
-            z = self.streams[day] = zlib.compressobj(CURATED_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
-        self.compressed += len(z.compress(text.encode()))
-
-    def close(self) -> None:
-        self.compressed += sum(len(z.flush()) for z in self.streams.values())
 
 
 def main() -> int:
@@ -59,28 +41,28 @@ def main() -> int:
         with open(path, "wb") as out:
             datagen.generate(out, size=args.size, seed=SEED, bad_ratio=BAD_RATIO)
     raw = path.stat().st_size
-    sink = GzipPerDay()
     quarantine = zlib.compressobj(QUARANTINE_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
     quarantine_bytes = 0
 
-    def reject(rejection: Rejection) -> None:
+    def reject(rejection: engine.Rejected) -> None:
         nonlocal quarantine_bytes
-        line = json.dumps(rejection.to_json_obj(), ensure_ascii=True)  # as QuarantineWriter + "\n"
+        line = json.dumps(rejection.to_json_obj(), ensure_ascii=True) + "\n"  # as QuarantineWriter
         quarantine_bytes += len(quarantine.compress(line.encode()))
 
     started = time.perf_counter()
-    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as text:
-        processor = RowProcessor(on_reject=reject, sink=sink, size_hint=raw)
-        counts = processor.process_csv(text)
-    sink.close()
+    with tempfile.TemporaryDirectory(prefix="bench-sizes-") as tmp:
+        limits = engine.Limits(temp_dir=Path(tmp) / "spill")
+        result = engine.run(path, "csv", limits=limits, on_reject=reject, curated_dir=Path(tmp) / "curated")
+        curated = [p for paths in result.curated.values() for p in paths]
+        curated_bytes = sum(p.stat().st_size for p in curated)
     quarantine_bytes += len(quarantine.flush())
-    days = sorted({day for day, _ in processor.aggregates})
+    counts, days = result.counts, sorted(result.curated)
     print(f"raw file            {raw:,} bytes, {counts.rows_read:,} rows ({counts.rows_read / raw * 1e9:,.0f} rows/GB)")
     print(f"rejected            {counts.rejected:,} rows ({counts.rejected / counts.rows_read:.4f} of rows)")
-    print(f"curated (gzip -{CURATED_LEVEL})   {sink.compressed:,} bytes = {sink.compressed / raw:.4f} x raw")
+    print(f"curated (Parquet)   {curated_bytes:,} bytes = {curated_bytes / raw:.4f} x raw, {len(curated)} objects")
     print(f"quarantine (gzip -{QUARANTINE_LEVEL}) {quarantine_bytes:,} bytes = {quarantine_bytes / raw:.5f} x raw")
     print(f"days per file       {len(days)} ({', '.join(days)})")
-    print(f"aggregates          {len(processor.aggregates)} day/currency items")
+    print(f"aggregates          {len(result.aggregates)} day/currency items")
     print(f"pass time           {time.perf_counter() - started:.1f} s")
     return 0
 

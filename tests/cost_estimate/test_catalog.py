@@ -47,10 +47,13 @@ def test_the_pipeline_stack_is_fully_priced_by_the_default_profile(dev_stack: Sy
     assert estimate.warnings == []
     statuses = {r.type: r.status for r in estimate.resources}
     assert {t for t, s in statuses.items() if s == PRICED} == {
+        "aws_athena_workgroup",
         "aws_cloudwatch_dashboard",
         "aws_cloudwatch_log_group",
         "aws_cloudwatch_metric_alarm",
         "aws_dynamodb_table",
+        "aws_glue_catalog_database",
+        "aws_glue_catalog_table",
         "aws_kms_key",
         "aws_lambda_function",
         "aws_s3_bucket",

@@ -11,7 +11,7 @@ from deploy.smoke import SMOKE_ROWS, problems, sample_file
 def result(**changes: object) -> RunResult:
     base: dict[str, object] = dict(
         key="raw/smoke/x.csv", version_id="v1", job_id="j" * 64, execution_arn="arn:exec", triggered_by="eventbridge",
-        status="SUCCEEDED", steps=[], output=None, error=None, curated_keys=["curated/date=2026-11-22/j.jsonl.gz"],
+        status="SUCCEEDED", steps=[], output=None, error=None, curated_keys=["curated/date=2026-11-22/j.parquet"],
         quarantine_keys=[], job_item={"status": "LOADED", "accepted": Decimal(200), "rejected": Decimal(0)},
         alerts=[], seconds=1.0,
     )  # fmt: skip
