@@ -1,5 +1,6 @@
-"""Boundaries by test: what crosses a package boundary has a public name, and the governance modules form
-no import cycle (a cycle is where a reader has to go back and forth)."""
+"""Boundaries by test: what crosses a package boundary has a public name, the governance modules form
+no import cycle (a cycle is where a reader has to go back and forth), and operations on a real account never
+depend on the emulator harness."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("aspects", "policies", "tag_audit", "cost_estimate", "stack", "deploy", "tools", "tfcdk", "examples")
+PACKAGES = (
+    "aspects", "policies", "tag_audit", "cost_estimate", "stack", "ops", "emulator", "tools", "tfcdk", "examples",
+)  # fmt: skip
 
 
 def _modules() -> dict[str, Path]:
@@ -78,3 +81,16 @@ def test_aspects_modules_form_no_import_cycle():
     for module in modules:
         visit(module, [module])
     assert cycles == [], cycles[:3]
+
+
+def test_the_real_account_package_never_imports_the_emulator_harness():
+    offences = [
+        f"{module} imports {target}"
+        for module, path in _modules().items()
+        if module.split(".")[0] == "ops"
+        for target, _, _ in _imports(path, module)
+        if target.split(".")[0] == "emulator"
+    ]
+    assert [m for m in _modules() if m.startswith("ops.")], "sanity: ops/ has modules"
+    assert offences == []
+

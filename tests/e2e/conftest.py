@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from deploy import emulator as emu
-from deploy.local import deployed
-from deploy.pipeline import AlertInbox, Exports, Pipeline
+from emulator import ministack as emu
+from emulator.local import deployed
+from ops.pipeline import AlertInbox, Exports, Pipeline
 
 REGION = "us-east-2"
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VENV = REPO_ROOT / ".venv-emulator"
-LAUNCHER = Path(__file__).resolve().parent / "ministack_launch.py"
+LAUNCHER = Path(__file__).resolve().parent / "launcher" / "ministack_launch.py"
 HOST = "127.0.0.1"
 ACCOUNT_ID = "000000000000"
 
@@ -73,7 +73,7 @@ def client_env(endpoint: str, region: str, base: Mapping[str, str] | None = None
 
 
 def aws_overrides(endpoint: str, region: str) -> dict[str, str | None]:
-    """Only the AWS settings, for ``tools.terraform.run(extra_env=...)`` (``None`` unsets a variable)."""
+    """Only the AWS settings, for ``ops.terraform.run(extra_env=...)`` (``None`` unsets a variable)."""
     overrides: dict[str, str | None] = dict.fromkeys(_LEAKY)
     overrides.update(FAKE_CREDENTIALS)
     overrides.update({"AWS_ENDPOINT_URL": endpoint, "AWS_REGION": region, "AWS_DEFAULT_REGION": region,
