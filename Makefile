@@ -117,7 +117,7 @@ tag-audit-live: synth ## live FinOps tag audit of the account vs the synthesized
 	$(PY) -m tag_audit.cli live --region $(AWS_REGION) --compare $(OUTDIR) --min-coverage 100 \
 		--format $(TAG_AUDIT_FORMAT) $(if $(TAG_AUDIT_OUTPUT),--output $(TAG_AUDIT_OUTPUT),)
 
-test: setup checkov-env ## run the whole test suite (tests/policies run checkov from .venv-checkov)
+test: setup checkov-env emulator-env ## run the whole test suite (tests/policies run checkov from .venv-checkov, tests/emulator/launcher MiniStack from .venv-emulator)
 	$(PY) -m pytest
 
 toolkit-wheel: | $(UV) ## build the toolkit alone (cdktf-governance: aspects, policies, tag_audit) into dist/: sdist, then the wheel from it
