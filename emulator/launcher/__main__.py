@@ -15,7 +15,8 @@ from .patches import one_https_port
 from .wrap import INSTALLED
 
 
-def main() -> None:
+def install() -> list[str]:
+    """Everything the launcher changes before MiniStack starts; returns the log lines."""
     # PYTHONPATH only served to import this package; MiniStack's Lambda workers inherit os.environ,
     # and the project's sys.path must not leak into the handlers.
     os.environ.pop("PYTHONPATH", None)
@@ -24,8 +25,12 @@ def main() -> None:
     faults.install()  # after the patches: outermost on _execute_function_warm, before the real handler
     if os.environ.get("USE_SSL"):
         one_https_port.install()
-    for line in INSTALLED:
-        print(f"harness patch: {line}", file=sys.stderr, flush=True)
+    return [f"harness patch: {line}" for line in INSTALLED]
+
+
+def main() -> None:
+    for line in install():
+        print(line, file=sys.stderr, flush=True)
 
     from ministack import app
 

@@ -24,16 +24,21 @@ class Reproductions:
     patched: dict[str, bool | str]
 
 
-def run_check(workdir: Path, *args: str) -> dict[str, bool | str]:
+def run_in_emulator(workdir: Path, *args: str, extra_env: dict[str, str] | None = None) -> str:
+    """``python *args`` in the emulator's interpreter with the launcher's environment; returns stdout."""
     python = ministack.emulator_python()  # raises "run `make emulator-env` first" when it is missing
     workdir.mkdir(parents=True)
     env = ministack.launcher_env(ministack.server_env(port=ministack.free_port(), workdir=workdir, region="us-east-2"))
     result = subprocess.run(
-        [str(python), "-m", "emulator.launcher.check", *args],
-        cwd=workdir, env=env, capture_output=True, text=True, timeout=120, check=False,
+        [str(python), *args], cwd=workdir, env={**env, **(extra_env or {})},
+        capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    found: dict[str, bool | str] = json.loads(result.stdout)
+    return result.stdout
+
+
+def run_check(workdir: Path, *args: str) -> dict[str, bool | str]:
+    found: dict[str, bool | str] = json.loads(run_in_emulator(workdir, "-m", "emulator.launcher.check", *args))
     return found
 
 
