@@ -246,6 +246,7 @@ def run_steps(path: Path, thread_counts: list[int], repeat: int, function_mb: in
         fmb = function_mb or CONFIGS.get(threads, 1769 * threads)
         runs: dict[str, list[float]] = {"validate": [], "transform": []}
         cpu: dict[str, list[float]] = {"validate": [], "transform": []}
+        spool_share: dict[str, list[float]] = {"validate": [], "transform": []}
         for n in range(1, repeat + 1):
             job = ""
             for step in ("validate", "transform"):
@@ -263,6 +264,8 @@ def run_steps(path: Path, thread_counts: list[int], repeat: int, function_mb: in
                       f"thread(s), a {fmb} MB function (engine limit {r['memory_limit_mb']} MB); load average "
                       f"{r['load_before']:.2f} before, {r['load_after']:.2f} after", flush=True)  # fmt: skip
                 cpu[step].append(r["cpu_seconds"])
+                spool, engine_s = r["phases"]["DownloadDuration"], r["phases"]["EngineDuration"]
+                spool_share[step].append(spool / (spool + engine_s))
                 print(f"           CPU {r['cpu_seconds']:.1f} s; spool {r['phases']['DownloadDuration']:.1f} s, engine "
                       f"{r['phases']['EngineDuration']:.1f} s; peak RSS {r['rss_mb']:.0f} MB; {r['gets']} GET; "
                       f"wrote {writes} ({r['objects']} objects)", flush=True)  # fmt: skip
@@ -270,7 +273,8 @@ def run_steps(path: Path, thread_counts: list[int], repeat: int, function_mb: in
             medians[(step, threads)] = m = median(seconds)
             print(f"{step:<10} median of {len(seconds)}: {m:6.1f} s = {m / gb:5.1f} s/GB, {threads} thread(s) "
                   f"[{', '.join(f'{s:.1f}' for s in seconds)}]; CPU median {median(cpu[step]):.1f} s "
-                  f"[{', '.join(f'{s:.1f}' for s in cpu[step])}]", flush=True)  # fmt: skip
+                  f"[{', '.join(f'{s:.1f}' for s in cpu[step])}]; single-threaded spool's share of spool + engine "
+                  f"{median(spool_share[step]):.3f}", flush=True)  # fmt: skip
     if len(thread_counts) > 1 and thread_counts[0] == 1:
         for step in ("validate", "transform"):
             one = medians[(step, 1)]
