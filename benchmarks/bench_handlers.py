@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/bench_handlers.py --size 100MB      # quicker
     .venv/bin/python benchmarks/bench_handlers.py --profile         # + DuckDB's profile of the load query
     .venv/bin/python benchmarks/bench_handlers.py --size 4GB --engine-only --threads 1   # bounded memory
+    .venv/bin/python benchmarks/bench_handlers.py --steps --repeat 3    # validate and transform, each on its own
 
 Each pass runs in its own child process, one after the other, over the same file: a bare
 ``csv.reader`` pass (the baseline), then validate+transform in the engine (every rule, the
@@ -13,6 +14,14 @@ function (one vCPU) and with 2 threads under that of a 3,538 MB function (two vC
 derived exactly as the handlers derive it (``txn_pipeline.config``), spilling to a temporary
 directory. The parent prints MB/s, the ratio to the baseline (targets: >= 0.5 on one thread,
 >= 1.0 on two) and each child's peak RSS against the function memory it stands for.
+
+``--steps`` times what each Lambda step does per file instead (the numbers the cost profile rests on):
+the real ``steps.validate`` and ``steps.transform`` functions, each in its own process, with an
+S3 stand-in that serves the file from disk and counts (and discards) what is written, and a job
+store in memory. So a step's time is its spool to the work directory (SHA-256, blank-line marks),
+its engine pass, its quarantine gzip or Parquet upload parts, without S3's or DynamoDB's network
+time. For each thread count (1 thread in a 1,769 MB function, 2 in a 3,538 MB one) it prints each
+run and, with ``--repeat N``, the median of N runs, with the load average before each run.
 """
 
 from __future__ import annotations
@@ -50,6 +59,12 @@ def ensure_file(path: Path, size: int) -> None:
         stats = datagen.generate(out, size=size, seed=SEED, bad_ratio=BAD_RATIO)
     tmp.rename(path)
     print(f"  {stats['rows']} rows, {stats['bad']} bad, {time.perf_counter() - t0:.0f} s", flush=True)
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process, all threads (what a loaded machine inflates least)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def peak_rss_mb() -> float:
@@ -122,6 +137,152 @@ def child_engine(path: str, threads: int, function_mb: int, profile: bool) -> di
     }  # fmt: skip
 
 
+class LocalS3:
+    """The S3 calls validate and transform make: GETs served from a local file, writes counted and
+    discarded (PUT-class requests and bytes per key prefix)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.put_requests: dict[str, int] = {}
+        self.put_bytes: dict[str, int] = {}
+        self.objects: set[str] = set()
+        self.get_requests = 0
+
+    def _count(self, key: str, body: bytes = b"") -> None:
+        prefix = key.split("/", 1)[0] + "/"
+        self.put_requests[prefix] = self.put_requests.get(prefix, 0) + 1
+        self.put_bytes[prefix] = self.put_bytes.get(prefix, 0) + len(body)
+
+    def get_object(self, **_: Any) -> dict[str, Any]:
+        self.get_requests += 1
+        return {"Body": open(self.path, "rb")}
+
+    def put_object(self, *, Key: str, Body: bytes, **_: Any) -> dict[str, Any]:
+        self._count(Key, Body)
+        self.objects.add(Key)
+        return {}
+
+    def create_multipart_upload(self, *, Key: str, **_: Any) -> dict[str, Any]:
+        self._count(Key)
+        return {"UploadId": "bench"}
+
+    def upload_part(self, *, Key: str, Body: bytes, PartNumber: int, **_: Any) -> dict[str, Any]:
+        self._count(Key, Body)
+        return {"ETag": f"part-{PartNumber}"}
+
+    def complete_multipart_upload(self, *, Key: str, **_: Any) -> dict[str, Any]:
+        self._count(Key)
+        self.objects.add(Key)
+        return {}
+
+    def abort_multipart_upload(self, **_: Any) -> dict[str, Any]:
+        return {}
+
+
+class MemoryJobs:
+    """The job store calls validate and transform make, on one job held in memory."""
+
+    def __init__(self, job: dict[str, Any]) -> None:
+        self.job = job
+
+    def require(self, job_id: str) -> dict[str, Any]:
+        return dict(self.job)
+
+    def transition(self, job_id: str, src: Any, dst: Any, fields: dict[str, Any]) -> dict[str, Any]:
+        assert self.job["status"] == src.value, (self.job["status"], src)
+        self.job.update(fields, status=dst.value)
+        return dict(self.job)
+
+
+def child_step(step: str, path: str, threads: int, function_mb: int, job_json: str) -> dict[str, Any]:
+    """One invocation of ``step`` (validate or transform) over ``path``, as Lambda runs it."""
+    os.environ["LOG_LEVEL"] = "WARNING"
+    from txn_pipeline import observability, steps
+    from txn_pipeline.config import Settings, engine_memory_mb
+
+    size = Path(path).stat().st_size
+    job = json.loads(job_json) or {
+        "status": "INGESTED", "size": size, "etag": "", "format": "csv", "compression": "none",
+    }  # fmt: skip
+    s3 = LocalS3(path)
+    with tempfile.TemporaryDirectory(prefix=f"bench-{step}-") as tmp:
+        settings = Settings(
+            table_name="bench", data_bucket="bench", alert_topic_arn="", environment_suffix="bench",
+            service_name=step, engine_memory_mb=engine_memory_mb({"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function_mb)}),
+            engine_threads=threads, work_dir=Path(tmp),
+        )  # fmt: skip
+        deps = steps.Deps(
+            s3=s3, store=MemoryJobs(job), settings=settings,  # type: ignore[arg-type]
+            log=observability.logger(step), metrics=observability.metrics(step),
+        )  # fmt: skip
+        event = {"bucket": "bench", "key": "raw/bench.csv", "version_id": "null"}
+        load = os.getloadavg()[0]
+        t0, cpu0 = time.perf_counter(), cpu_seconds()
+        getattr(steps, step)(event, deps)
+        seconds, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
+    recorded = deps.metrics.metric_set  # the step's own DownloadDuration and EngineDuration (ms)
+    phases = {name: recorded[name]["Value"][0] / 1000 for name in ("DownloadDuration", "EngineDuration")}
+    return {
+        "seconds": seconds, "cpu_seconds": cpu, "phases": phases, "load_before": load,
+        "load_after": os.getloadavg()[0], "rss_mb": peak_rss_mb(), "memory_limit_mb": settings.engine_memory_mb,
+        "job": deps.store.job,  # type: ignore[attr-defined]
+        "gets": s3.get_requests, "put_requests": s3.put_requests, "put_bytes": s3.put_bytes,
+        "objects": len(s3.objects),
+    }  # fmt: skip
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def run_steps(path: Path, thread_counts: list[int], repeat: int, function_mb: int | None) -> None:
+    """validate then transform, ``repeat`` times per thread count; each run and the medians."""
+    mb = path.stat().st_size / 1e6
+    gb = mb / 1000
+    medians: dict[tuple[str, int], float] = {}
+    for threads in thread_counts:
+        fmb = function_mb or CONFIGS.get(threads, 1769 * threads)
+        runs: dict[str, list[float]] = {"validate": [], "transform": []}
+        cpu: dict[str, list[float]] = {"validate": [], "transform": []}
+        spool_share: dict[str, list[float]] = {"validate": [], "transform": []}
+        for n in range(1, repeat + 1):
+            job = ""
+            for step in ("validate", "transform"):
+                r = run_child("step", step, str(path), str(threads), str(fmb), job or "{}")
+                job = json.dumps(r["job"])
+                runs[step].append(r["seconds"])
+                writes = (
+                    ", ".join(
+                        f"{prefix} {r['put_requests'][prefix]} PUT-class, {r['put_bytes'][prefix] / 1e6:.2f} MB"
+                        for prefix in sorted(r["put_requests"])
+                    )
+                    or "nothing"
+                )
+                print(f"{step:<10} run {n}: {r['seconds']:6.1f} s = {r['seconds'] / gb:5.1f} s/GB with {threads} "
+                      f"thread(s), a {fmb} MB function (engine limit {r['memory_limit_mb']} MB); load average "
+                      f"{r['load_before']:.2f} before, {r['load_after']:.2f} after", flush=True)  # fmt: skip
+                cpu[step].append(r["cpu_seconds"])
+                spool, engine_s = r["phases"]["DownloadDuration"], r["phases"]["EngineDuration"]
+                spool_share[step].append(spool / (spool + engine_s))
+                print(f"           CPU {r['cpu_seconds']:.1f} s; spool {r['phases']['DownloadDuration']:.1f} s, engine "
+                      f"{r['phases']['EngineDuration']:.1f} s; peak RSS {r['rss_mb']:.0f} MB; {r['gets']} GET; "
+                      f"wrote {writes} ({r['objects']} objects)", flush=True)  # fmt: skip
+        for step, seconds in runs.items():
+            medians[(step, threads)] = m = median(seconds)
+            print(f"{step:<10} median of {len(seconds)}: {m:6.1f} s = {m / gb:5.1f} s/GB, {threads} thread(s) "
+                  f"[{', '.join(f'{s:.1f}' for s in seconds)}]; CPU median {median(cpu[step]):.1f} s "
+                  f"[{', '.join(f'{s:.1f}' for s in cpu[step])}]; single-threaded spool's share of spool + engine "
+                  f"{median(spool_share[step]):.3f}", flush=True)  # fmt: skip
+    if len(thread_counts) > 1 and thread_counts[0] == 1:
+        for step in ("validate", "transform"):
+            one = medians[(step, 1)]
+            for threads in thread_counts[1:]:
+                print(f"{step:<10} speedup at {threads} threads: {one / medians[(step, threads)]:.2f} "
+                      f"(median 1-thread time / median {threads}-thread time)")  # fmt: skip
+
+
 def run_child(*args: str) -> dict[str, Any]:
     out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False)
     if out.returncode != 0:
@@ -165,11 +326,19 @@ def main() -> int:
     p.add_argument("--engine-only", action="store_true", help="skip the csv.reader baseline")
     p.add_argument("--function-mb", type=int, help="function memory the limit derives from (default: by threads)")
     p.add_argument("--profile", action="store_true", help="print DuckDB's operator profile of the load query")
+    p.add_argument("--steps", action="store_true", help="time validate and transform each on its own (cost profile)")
+    p.add_argument("--repeat", type=int, default=1, help="with --steps: runs per thread count (medians printed)")
     p.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.child is not None:
         kind, path, *rest = a.child
-        result = child_csv(path) if kind == "csv" else child_engine(path, int(rest[0]), int(rest[1]), rest[2] == "1")
+        if kind == "step":
+            step, path, *rest = a.child[1:]
+            result = child_step(step, path, int(rest[0]), int(rest[1]), rest[2])
+        elif kind == "csv":
+            result = child_csv(path)
+        else:
+            result = child_engine(path, int(rest[0]), int(rest[1]), rest[2] == "1")
         print(json.dumps(result))
         return 0
     path = a.path or Path(f"/tmp/txn_bench_{a.size // 10**6}MB_s{SEED}.csv")
@@ -177,6 +346,10 @@ def main() -> int:
     mb = path.stat().st_size / 1e6
     print(f"file                 {path} ({mb:.0f} MB)")
     print(f"load average         {os.getloadavg()[0]:7.2f}      ({os.cpu_count()} CPUs, shared)", flush=True)
+    if a.steps:
+        run_steps(path, a.threads or [1, 2], a.repeat, a.function_mb)
+        print(f"load average         {os.getloadavg()[0]:7.2f}      at the end")
+        return 0
     base = None
     if not a.engine_only:
         base = run_child("csv", str(path))

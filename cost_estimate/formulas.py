@@ -15,16 +15,42 @@ FREE_EPHEMERAL_MB = 512  # Lambda's /tmp up to 512 MB is included in the price
 ATHENA_MIN_TB_PER_QUERY = 10 / 1024 / 1024  # Athena bills at least 10 MB per query
 
 
-def cpu_factor(memory_mb: float, memory_mb_per_vcpu: float) -> float:
-    """How much longer a single-threaded pass takes at ``memory_mb`` than with one full vCPU."""
-    return max(1.0, memory_mb_per_vcpu / memory_mb)
+def parallel_fraction(*, speedup: float, threads: int) -> float:
+    """Amdahl's parallel share ``p`` of a pass measured ``speedup`` times faster with ``threads`` threads
+    (each on its own vCPU) than with one: ``speedup = 1 / ((1 - p) + p / threads)``."""
+    return (1 - 1 / speedup) / (1 - 1 / threads)
+
+
+def cpu_factor(
+    memory_mb: float, memory_mb_per_vcpu: float, *, parallel_fraction: float = 0.0, max_threads: int = 1
+) -> float:
+    """Time of a pass at ``memory_mb`` relative to one thread on one full vCPU.
+
+    Lambda gives ``memory_mb / memory_mb_per_vcpu`` vCPUs. Below one vCPU the whole pass slows in
+    proportion; above it, the ``parallel_fraction`` of the pass runs on as many vCPUs as there are, up to
+    ``max_threads`` (the thread count the speedup was measured at: no extrapolation beyond it), and the
+    rest stays at one vCPU (Amdahl's law). A single-threaded pass (``parallel_fraction`` 0) gains nothing
+    from a second vCPU."""
+    vcpus = memory_mb / memory_mb_per_vcpu
+    if vcpus <= 1:
+        return 1 / vcpus
+    used = min(vcpus, max_threads)
+    return (1 - parallel_fraction) + parallel_fraction / used
 
 
 def lambda_duration(
-    *, fixed_seconds: float, cpu_seconds_per_gb: float, file_gb: float, memory_mb: float, memory_mb_per_vcpu: float
+    *,
+    fixed_seconds: float,
+    cpu_seconds_per_gb: float,
+    file_gb: float,
+    memory_mb: float,
+    memory_mb_per_vcpu: float,
+    parallel_fraction: float = 0.0,
+    max_threads: int = 1,
 ) -> float:
-    """Seconds of one invocation: fixed I/O time plus the CPU-bound pass, slowed below one vCPU."""
-    return fixed_seconds + cpu_seconds_per_gb * file_gb * cpu_factor(memory_mb, memory_mb_per_vcpu)
+    """Seconds of one invocation: fixed I/O time plus the pass, at the speed the memory's vCPUs give it."""
+    factor = cpu_factor(memory_mb, memory_mb_per_vcpu, parallel_fraction=parallel_fraction, max_threads=max_threads)
+    return fixed_seconds + cpu_seconds_per_gb * file_gb * factor
 
 
 def gb_seconds(invocations: float, seconds: float, memory_mb: float) -> float:

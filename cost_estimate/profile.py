@@ -40,14 +40,34 @@ class Workload(_Model):
     failed_fraction: float = Field(ge=0, le=1)
 
 
+class Parallel(_Model):
+    """A measured speedup: the pass with ``threads`` threads, each on its own vCPU, ran ``speedup``
+    times faster than with one thread on one vCPU."""
+
+    threads: int = Field(ge=2)
+    speedup: float = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _at_most_linear(self) -> Parallel:
+        if self.speedup > self.threads:
+            raise ValueError(
+                f"speedup {self.speedup:g} is more than linear at {self.threads} threads "
+                f"(at most {self.threads}: time with one thread / time with {self.threads})"
+            )
+        return self
+
+
 class FunctionUsage(_Model):
     """What one function does per file. Duration = fixed_seconds + cpu_seconds_per_gb x file size x
-    CPU factor, where the CPU factor is how much slower than one full vCPU the configured memory runs."""
+    CPU factor: ``cpu_seconds_per_gb`` is one thread on one full vCPU; the factor slows the pass below one
+    vCPU and, with ``parallel``, speeds its parallel share up on the vCPUs the memory gives
+    (``formulas.cpu_factor``). Without ``parallel`` the pass is single-threaded."""
 
     match: str = Field(min_length=1)  # glob on function_name
     invocations_per_file: float = Field(default=1, ge=0)
     fixed_seconds: float = Field(default=0, ge=0)
     cpu_seconds_per_gb: float = Field(default=0, ge=0)
+    parallel: Parallel | None = None
     waits_for: tuple[str, ...] = ()  # billed while these functions run (a synchronous orchestrator)
     log_bytes_per_invocation: float = Field(default=0, ge=0)
     custom_metrics: int = Field(default=0, ge=0)

@@ -40,12 +40,18 @@ def usage_of(ctx: Context, function: Resource) -> tuple[str, FunctionUsage]:
 def duration(ctx: Context, function: Resource, usage: FunctionUsage, _seen: frozenset[str] = frozenset()) -> float:
     """Seconds of one invocation of ``function``; an orchestrator waits for the functions it invokes."""
     if not usage.waits_for:
+        parallel = usage.parallel
+        share = 0.0
+        if parallel is not None:
+            share = formulas.parallel_fraction(speedup=parallel.speedup, threads=parallel.threads)
         return formulas.lambda_duration(
             fixed_seconds=usage.fixed_seconds,
             cpu_seconds_per_gb=usage.cpu_seconds_per_gb,
             file_gb=ctx.profile.workload.file_size_gb,
             memory_mb=_number(function, "memory_size", DEFAULT_MEMORY_MB),
             memory_mb_per_vcpu=ctx.profile.lambda_.memory_mb_per_vcpu,
+            parallel_fraction=share,
+            max_threads=1 if parallel is None else parallel.threads,
         )
     total = usage.fixed_seconds
     for key in usage.waits_for:

@@ -17,11 +17,37 @@ def test_cpu_factor_below_and_above_one_vcpu() -> None:
     assert formulas.cpu_factor(4096, 2048) == 1.0  # more than one vCPU does not speed up one thread
 
 
+def test_parallel_fraction_from_a_measured_speedup() -> None:
+    # 1.6 = 1 / ((1 - p) + p / 2)  ->  p = (1 - 1/1.6) / (1 - 1/2) = 0.375 / 0.5 = 0.75
+    assert formulas.parallel_fraction(speedup=1.6, threads=2) == pytest.approx(0.75)
+    assert formulas.parallel_fraction(speedup=2, threads=2) == pytest.approx(1.0)  # linear: all parallel
+    assert formulas.parallel_fraction(speedup=1, threads=4) == 0  # no speedup: all serial
+
+
+@pytest.mark.parametrize(
+    ("memory_mb", "expected"),
+    [
+        (1024, 2.0),  # half a vCPU: the whole pass twice as long, threads or not
+        (2048, 1.0),  # one vCPU: the measured one-thread time
+        (3072, 0.75),  # 1.5 vCPUs: 0.25 + 0.75 / 1.5
+        (4096, 0.625),  # 2 vCPUs: 0.25 + 0.75 / 2 = 1 / 1.6, the measured speedup
+        (8192, 0.625),  # 4 vCPUs: not extrapolated beyond the 2 threads measured
+    ],
+)
+def test_cpu_factor_of_a_parallel_pass(memory_mb: float, expected: float) -> None:
+    assert formulas.cpu_factor(memory_mb, 2048, parallel_fraction=0.75, max_threads=2) == pytest.approx(expected)
+
+
 def test_lambda_duration() -> None:
     # 1 s fixed + 10 s/GB x 2 GB x (2048 / 1024) = 41 s
     assert formulas.lambda_duration(
         fixed_seconds=1, cpu_seconds_per_gb=10, file_gb=2, memory_mb=1024, memory_mb_per_vcpu=2048
     ) == pytest.approx(41)
+    # two vCPUs, 75 % of the pass parallel on 2 threads: 1 s + 10 s/GB x 2 GB x 0.625 = 13.5 s
+    assert formulas.lambda_duration(
+        fixed_seconds=1, cpu_seconds_per_gb=10, file_gb=2, memory_mb=4096, memory_mb_per_vcpu=2048,
+        parallel_fraction=0.75, max_threads=2,
+    ) == pytest.approx(13.5)  # fmt: skip
 
 
 def test_gb_seconds() -> None:

@@ -69,6 +69,38 @@ def test_cross_field_problems_name_the_field(tmp_path: Path) -> None:
         profile.load(write(tmp_path, data))
 
 
+@pytest.mark.parametrize(
+    ("parallel", "message"),
+    [
+        ({"threads": 1, "speedup": 1}, "parallel.threads: Input should be greater than or equal to 2"),
+        ({"threads": 2, "speedup": 0.9}, "parallel.speedup: Input should be greater than or equal to 1"),
+        ({"threads": 2}, "parallel.speedup: Field required"),
+        ({"threads": 2, "speedup": 1.5, "vcpus": 2}, "parallel.vcpus: Extra inputs are not permitted"),
+        (
+            {"threads": 2, "speedup": 2.5},
+            "parallel: Value error, speedup 2.5 is more than linear at 2 threads "
+            "(at most 2: time with one thread / time with 2)",
+        ),
+    ],
+)
+def test_a_parallel_speedup_is_checked_naming_its_field(tmp_path: Path, parallel: dict, message: str) -> None:
+    data = default_data()
+    data["functions"]["validate"]["parallel"] = parallel
+    with pytest.raises(ProfileError) as error:
+        profile.load(write(tmp_path, data))
+    assert str(error.value).splitlines()[1:] == [f"  - functions.validate.{message}"]
+
+
+@pytest.mark.parametrize("speedup", [1, 1.6, 2])
+def test_a_parallel_speedup_up_to_linear_is_accepted(tmp_path: Path, speedup: float) -> None:
+    data = default_data()
+    data["functions"]["validate"]["parallel"] = {"threads": 2, "speedup": speedup}
+    usage = profile.load(write(tmp_path, data)).functions["validate"]
+    assert usage.parallel == profile.Parallel(threads=2, speedup=speedup)
+    data["functions"]["validate"].pop("parallel")
+    assert profile.load(write(tmp_path, data)).functions["validate"].parallel is None  # single-threaded
+
+
 def test_missing_sections_are_named(tmp_path: Path) -> None:
     with pytest.raises(ProfileError) as error:
         profile.load(write(tmp_path, {"name": "x", "region": "us-east-2"}))

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from cost_estimate.context import NoUsage
 from cost_estimate.pricers import compute
-from tests.cost_estimate.conftest import FILES, context, resource, usd
+from tests.cost_estimate.conftest import BASE, FILES, context, resource, usd
+
+BASE_FUNCTIONS: dict[str, Any] = BASE["functions"]
 
 STEP = {
     "function_name": "fn-step",
@@ -35,6 +38,28 @@ def test_arm64_function_duration_requests_storage_metrics() -> None:
     assert warnings == [
         "one invocation needs 41 s at 1024 MB but the timeout is 30 s: a 2 GB file does not fit one invocation"
     ]
+
+
+def test_a_parallel_pass_speeds_up_on_the_vcpus_its_memory_gives() -> None:
+    parallel_step = {**BASE_FUNCTIONS["step"], "parallel": {"threads": 2, "speedup": 1.6}}
+    functions = {**BASE_FUNCTIONS, "step": parallel_step}
+    seconds = {}
+    for memory in (1024, 2048, 3072, 4096, 8192):
+        ctx = context({"aws_lambda_function": {"step": {**STEP, "memory_size": memory}}}, functions=functions)
+        usage = ctx.profile.functions["step"]
+        seconds[memory] = compute.duration(ctx, resource(ctx, "aws_lambda_function", "step"), usage)
+    # 1 s + 20 s (10 s/GB x 2 GB at one vCPU) x factor; speedup 1.6 at 2 threads = 75 % parallel
+    assert seconds == pytest.approx({
+        1024: 1 + 20 * 2.0,  # half a vCPU
+        2048: 1 + 20 * 1.0,  # one vCPU
+        3072: 1 + 20 * 0.75,  # 1.5 vCPUs: 0.25 + 0.75 / 1.5
+        4096: 1 + 20 * 0.625,  # 2 vCPUs: 1 / 1.6
+        8192: 1 + 20 * 0.625,  # 4 vCPUs: no more than the 2 threads measured
+    })  # fmt: skip
+    ctx = context({"aws_lambda_function": {"step": {**STEP, "memory_size": 4096}}}, functions=functions)
+    items, _ = compute.lambda_function(ctx, resource(ctx, "aws_lambda_function", "step"))
+    # 730 x 13.5 s x 4 GB = 39,420 GB-s
+    assert usd(items, "duration (arm64)") == pytest.approx(39_420 * 0.0000133334)
 
 
 def test_x86_by_default_and_an_orchestrator_pays_while_it_waits() -> None:
