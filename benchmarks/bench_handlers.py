@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/bench_handlers.py --size 100MB      # quicker
     .venv/bin/python benchmarks/bench_handlers.py --profile         # + DuckDB's profile of the load query
     .venv/bin/python benchmarks/bench_handlers.py --size 4GB --engine-only --threads 1   # bounded memory
+    .venv/bin/python benchmarks/bench_handlers.py --record [SECTION]   # + docs/benchmarks.md
 
 Each pass runs in its own child process, one after the other, over the same file: a bare
 ``csv.reader`` pass (the baseline), then validate+transform in the engine (every rule, the
@@ -32,6 +33,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "handlers" / "layer" / "python")]
 
+from benchmarks import record  # noqa: E402
 from tools import datagen  # noqa: E402
 
 SEED, BAD_RATIO = 1, 0.005
@@ -166,12 +168,17 @@ def main() -> int:
     p.add_argument("--function-mb", type=int, help="function memory the limit derives from (default: by threads)")
     p.add_argument("--profile", action="store_true", help="print DuckDB's operator profile of the load query")
     p.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
+    record.add_option(p, "bench-handlers")
     a = p.parse_args()
     if a.child is not None:
         kind, path, *rest = a.child
         result = child_csv(path) if kind == "csv" else child_engine(path, int(rest[0]), int(rest[1]), rest[2] == "1")
         print(json.dumps(result))
         return 0
+    return record.run(a.record, lambda: measure(a))
+
+
+def measure(a: argparse.Namespace) -> int:
     path = a.path or Path(f"/tmp/txn_bench_{a.size // 10**6}MB_s{SEED}.csv")
     ensure_file(path, a.size)
     mb = path.stat().st_size / 1e6
