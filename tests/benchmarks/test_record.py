@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,19 @@ def test_a_run_that_raises_records_nothing(doc: Path) -> None:
     with pytest.raises(RuntimeError):
         record.run("bench-a", broken, doc=doc)
     assert doc.read_text() == DOC
+
+
+def test_every_benchmark_script_records_into_its_own_filled_section() -> None:
+    recorded = record.blocks(record.DOC.read_text())
+    sections = {}
+    for script in sorted((record.REPO_ROOT / "benchmarks").glob("bench_*.py")):
+        option = re.search(r'record\.add_option\(\w+, "([\w-]+)"\)', script.read_text())
+        assert option, f"{script.name} takes no --record"
+        assert option.group(1) not in sections, f"{script.name} and {sections[option.group(1)].name} share a section"
+        sections[option.group(1)] = script
+    for section, body in recorded.items():  # every section, the extra ones (--record NAME) included
+        script = sections.get(section) or next(s for name, s in sections.items() if section.startswith(name))
+        assert body.startswith("Recorded ") and f"benchmarks/{script.name}" in body, (
+            f"docs/benchmarks.md: section {section} is not a recorded run of {script.name}: run it with --record"
+        )
+    assert set(sections) <= set(recorded)
