@@ -141,16 +141,21 @@ lint: setup ## ruff (lint rules in pyproject.toml)
 	$(PY) -m ruff check .
 
 typecheck: setup ## mypy --strict over the stack, governance, checks, handlers' layer, tag audit, cost estimate, ops and emulator harness
-	$(PY) -m mypy stack tfcdk tools/cost_chart.py aspects policies tag_audit cost_estimate ops emulator \
+	$(PY) -m mypy stack tfcdk tools/cost_chart.py aspects policies tag_audit cost_estimate ops emulator benchmarks/record.py \
 		$(TOOLKIT)/hatch_build.py
 	$(PY) -m mypy handlers/layer/python/txn_pipeline
 
-bench: setup ## performance benchmarks (print measured numbers)
-	$(PY) benchmarks/bench_synth.py
+# RECORD=1: each benchmark also writes its output, date, machine and load into its section of docs/benchmarks.md
+RECORD ?=
+bench: setup checkov-env ## benchmarks: synth, governance overhead, policy gate, output sizes (RECORD=1: into docs/benchmarks.md)
+	$(PY) benchmarks/bench_synth.py $(if $(RECORD),--record,)
+	$(PY) benchmarks/bench_govern.py $(if $(RECORD),--record,)
+	$(PY) benchmarks/bench_policy.py $(if $(RECORD),--record,)
+	$(PY) benchmarks/bench_output_sizes.py $(if $(RECORD),--record,)
 
 bench-handlers: setup ## engine on a 1 GB file, 1 and 2 threads, vs bare csv.reader (same run); then a 4 GB file in the 3,538 MB functions
-	$(PY) benchmarks/bench_handlers.py
-	$(PY) benchmarks/bench_handlers.py --size 4GB --engine-only --threads 2
+	$(PY) benchmarks/bench_handlers.py $(if $(RECORD),--record,)
+	$(PY) benchmarks/bench_handlers.py --size 4GB --engine-only --threads 2 $(if $(RECORD),--record bench-handlers-4gb,)
 
 clean:
 	rm -rf $(OUTDIR) $(LEGACY_OUTDIR) .gen .pytest_cache

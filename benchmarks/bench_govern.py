@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_govern.py [--repetitions 15] [--cold 5] [--resources-per-kind 8]
+    .venv/bin/python benchmarks/bench_govern.py [--repetitions 15] [--cold 5] [--resources-per-kind 8] [--record]
 
 Two measurements of the same compliant stack (provider ``default_tags`` carry the FinOps tags, as in
 the pipeline stack; ``--tag-resources`` leaves ManagedBy out so the aspect must tag every resource):
@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aspects import GovernancePolicy, govern
+from benchmarks import record
 from tfcdk import App, TerraformStack
 from tfcdk.aws import load
 
@@ -153,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pipeline", type=int, default=9, help="warm runs of the real pipeline stack (0: skip)")
     parser.add_argument("--app", choices=("plain", "governed"), help=argparse.SUPPRESS)
     parser.add_argument("outdir", nargs="?", help=argparse.SUPPRESS)
+    record.add_option(parser, "bench-govern")
     args = parser.parse_args(argv)
     if args.tag_resources:
         DEFAULT_TAGS.pop("ManagedBy")
@@ -161,6 +163,10 @@ def main(argv: list[str] | None = None) -> int:
         build(app, args.resources_per_kind, args.app == "governed")
         app.synth()
         return 0
+    return record.run(args.record, lambda: measure(args))
+
+
+def measure(args: argparse.Namespace) -> int:
     for governed in (False, True):  # warm-up: jsii kernel, provider modules, caches
         run_once(args.resources_per_kind, governed)
     times: dict[bool, list[float]] = {False: [], True: []}

@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/bench_handlers.py --profile         # + DuckDB's profile of the load query
     .venv/bin/python benchmarks/bench_handlers.py --size 4GB --engine-only --threads 1   # bounded memory
     .venv/bin/python benchmarks/bench_handlers.py --steps --repeat 3    # validate and transform, each on its own
+    .venv/bin/python benchmarks/bench_handlers.py --record [SECTION]   # + docs/benchmarks.md
 
 Each pass runs in its own child process, one after the other, over the same file: a bare
 ``csv.reader`` pass (the baseline), then validate+transform in the engine (every rule, the
@@ -41,6 +42,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "handlers" / "layer" / "python")]
 
+from benchmarks import record  # noqa: E402
 from tools import datagen  # noqa: E402
 
 SEED, BAD_RATIO = 1, 0.005
@@ -329,6 +331,7 @@ def main() -> int:
     p.add_argument("--steps", action="store_true", help="time validate and transform each on its own (cost profile)")
     p.add_argument("--repeat", type=int, default=1, help="with --steps: runs per thread count (medians printed)")
     p.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
+    record.add_option(p, "bench-handlers")
     a = p.parse_args()
     if a.child is not None:
         kind, path, *rest = a.child
@@ -341,6 +344,10 @@ def main() -> int:
             result = child_engine(path, int(rest[0]), int(rest[1]), rest[2] == "1")
         print(json.dumps(result))
         return 0
+    return record.run(a.record, lambda: measure(a))
+
+
+def measure(a: argparse.Namespace) -> int:
     path = a.path or Path(f"/tmp/txn_bench_{a.size // 10**6}MB_s{SEED}.csv")
     ensure_file(path, a.size)
     mb = path.stat().st_size / 1e6

@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_output_sizes.py                 # 100 MB generated file in /tmp
     .venv/bin/python benchmarks/bench_output_sizes.py --size 1GB      # the handler benchmark's file size
+    .venv/bin/python benchmarks/bench_output_sizes.py --record        # + docs/benchmarks.md
 
 Generates a file with ``tools/datagen.py`` (seed 1, 0.5% bad rows, the handler benchmark's settings), runs
 the engine over it as the transform step does (``engine.run`` with the curated Parquet files written to a
@@ -26,6 +27,7 @@ sys.path[:0] = [str(REPO), str(REPO / "handlers" / "layer" / "python")]
 from txn_pipeline import engine  # noqa: E402
 from txn_pipeline.writers import GzipObjectWriter  # noqa: E402
 
+from benchmarks import record  # noqa: E402
 from tools import datagen  # noqa: E402
 
 SEED, BAD_RATIO = 1, 0.005
@@ -35,7 +37,12 @@ QUARANTINE_LEVEL = GzipObjectWriter.__init__.__kwdefaults__["level"]  # type: ig
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=datagen.parse_size, default=datagen.parse_size("100MB"))
+    record.add_option(parser, "bench-output-sizes")
     args = parser.parse_args()
+    return record.run(args.record, lambda: measure(args))
+
+
+def measure(args: argparse.Namespace) -> int:
     path = Path(f"/tmp/txn_sizes_{args.size // 10**6}MB_s{SEED}.csv")
     if not path.exists() or path.stat().st_size < args.size * 0.99:
         with open(path, "wb") as out:

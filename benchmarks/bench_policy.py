@@ -5,7 +5,7 @@ The stack is synthesized once (not timed); then, alternating so both see the sam
 ``python -m policies.gate <outdir>`` (the gate's own process, checkov start-up, parse, all checks,
 four report formats). Target: the gate in <= 8 s wall on the 2-core dev machine.
 
-    .venv/bin/python benchmarks/bench_policy.py [--runs 5] [--outdir DIR]
+    .venv/bin/python benchmarks/bench_policy.py [--runs 5] [--outdir DIR] [--record]
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from benchmarks import record  # noqa: E402
 from policies.gate import OFFLINE_ENV  # noqa: E402
 
 CHECKOV = REPO_ROOT / ".venv-checkov" / "bin" / "checkov"
@@ -50,7 +51,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--outdir", type=Path, help="an existing cdktf.out (default: synthesize into a temp dir)")
+    record.add_option(parser, "bench-policy")
     args = parser.parse_args()
+    return record.run(args.record, lambda: measure(args))
+
+
+def measure(args: argparse.Namespace) -> int:
     if not CHECKOV.exists():
         raise SystemExit(f"{CHECKOV} missing: run `make checkov-env`")
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,7 +4,7 @@ Each run is a fresh ``python -m stack.app`` process (what a developer or CI pays
 numbers include interpreter start, the jsii/node kernel, aspects and writing cdktf.out.
 Target: the full stack synthesizes in <= 6 s wall on the 2-core dev machine.
 
-    .venv/bin/python benchmarks/bench_synth.py [--runs 5] [--eager-runs 2]
+    .venv/bin/python benchmarks/bench_synth.py [--runs 5] [--eager-runs 2] [--record]
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from benchmarks import record  # noqa: E402
+
 TARGET_SECONDS = 6.0
 
 
@@ -52,7 +56,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--eager-runs", type=int, default=2)
+    record.add_option(parser, "bench-synth")
     args = parser.parse_args()
+    return record.run(args.record, lambda: measure(args))
+
+
+def measure(args: argparse.Namespace) -> int:
     print(f"load average (1 min) at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     synth_once(eager=False)  # warm the OS file cache
     fast = [synth_once(eager=False) for _ in range(args.runs)]

@@ -1,7 +1,7 @@
 """A private VPC across three AZs with no route to the internet.
 
 No NAT gateway or instance and no internet gateway: the functions reach S3 and DynamoDB
-through free gateway endpoints and need no interface endpoint (see README, "Cost choices").
+through free gateway endpoints and need no interface endpoint (docs/cost.md, "Cost choices in the stack's design").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Regenerate the real output shown in ``docs/cost.md`` and the README's cost section.
+"""Regenerate the real output shown in ``docs/cost.md``.
 
     .venv/bin/python -m tests.cost_estimate.docs --write
 
@@ -20,7 +20,7 @@ from cost_estimate import cli
 from tests.conftest import REPO_ROOT, synthesize, synthesize_legacy
 from tests.samples import blocks, write_or_print
 
-DOCS = (REPO_ROOT / "docs" / "cost.md", REPO_ROOT / "README.md")
+DOCS = (REPO_ROOT / "docs" / "cost.md",)
 MONTHS = (1, 12, 36, 84)
 __all__ = ["DOCS", "blocks", "main", "samples"]
 
