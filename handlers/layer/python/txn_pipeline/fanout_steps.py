@@ -53,9 +53,12 @@ def _get_bytes(deps: Deps, ref: ObjectRef, etag: str | None, start: int, end: in
         args["IfMatch"] = f'"{etag}"'
     body = deps.s3.get_object(**args, Range=f"bytes={start}-{end - 1}")["Body"]
     try:
-        return bytes(body.read())
+        data = bytes(body.read())
     finally:
         body.close()
+    if len(data) != end - start:
+        raise ConsistencyError(f"asked for bytes {start}-{end - 1} of {ref.key}, got {len(data)} bytes")
+    return data
 
 
 def _put_json(deps: Deps, key: str, document: Mapping[str, Any]) -> None:
