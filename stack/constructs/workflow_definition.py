@@ -65,6 +65,13 @@ class FanOut:
     max_concurrency: int
 
 
+#: A large file's Map items wait for Lambda concurrency longer than other tasks: several large files at once
+#: need more range/partition invocations than the functions reserve (docs/handlers.md, capacity model); this
+#: retries a throttled item for up to ~16 minutes before the job fails.
+THROTTLED = ("Lambda.TooManyRequestsException",)
+THROTTLE_RETRY = RetryPolicy(interval_seconds=5, max_attempts=12, backoff_rate=2.0, max_delay_seconds=120)
+
+
 def job_id_expression() -> str:
     """Must equal ``txn_pipeline`` job_id_for(): sha256 hex of ``<bucket>/<key>#<version_id>``."""
     return (
@@ -211,6 +218,8 @@ def _fanout_states(fanout: FanOut, *, invoke: Any, failed: Any, catch: Any) -> d
     """Route, Plan, CheckRanges, CheckPartitions, Merge (then the shared Load) and their failure states."""
 
     def map_state(state: str, step: str, *, items: str, selector: dict[str, str], next_: str) -> dict[str, Any]:
+        item = invoke(step, End=True)
+        item["Retry"] = [THROTTLE_RETRY.render(THROTTLED), *item["Retry"]]  # first match wins: throttling first
         return {
             "Type": "Map",
             "Comment": f"One {step.lower()} invocation per item of {items}, at most {fanout.max_concurrency} at once",
@@ -221,7 +230,7 @@ def _fanout_states(fanout: FanOut, *, invoke: Any, failed: Any, catch: Any) -> d
                 "ProcessorConfig": {"Mode": "INLINE"},
                 "StartAt": step,
                 # no Catch inside: a failed item fails the Map, whose Catch fails the job once
-                "States": {step: invoke(step, End=True)},
+                "States": {step: item},
             },
             "ResultPath": None,  # the items' results are in work/<job>/; the state keeps the plan
             "Catch": catch(state),

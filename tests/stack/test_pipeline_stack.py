@@ -216,6 +216,17 @@ def test_state_machine(dev_stack: SynthesizedStack) -> None:
         assert states[name]["Catch"][0]["Next"] == f"{name}Failed"
         assert states[f"{name}Failed"]["Next"] == "MarkJobFailed"
         assert list(states[name]["ItemProcessor"]["States"]) == [inner]
+        throttled, transient = states[name]["ItemProcessor"]["States"][inner]["Retry"]
+        assert throttled["ErrorEquals"] == ["Lambda.TooManyRequestsException"]  # waits longer for concurrency
+        assert (throttled["MaxAttempts"], throttled["MaxDelaySeconds"], throttled["JitterStrategy"]) == (
+            12,
+            120,
+            "FULL",
+        )
+        assert (
+            "TransientError" in transient["ErrorEquals"]
+            and "Catch" not in states[name]["ItemProcessor"]["States"][inner]
+        )
     for step in ("Ingest", "Validate", "Transform", "Load", "Plan", "Merge"):
         (retry,) = states[step]["Retry"]
         assert retry["BackoffRate"] == 2.0 and retry["JitterStrategy"] == "FULL" and retry["MaxDelaySeconds"] == 30
