@@ -303,6 +303,33 @@ def patch_s3_eventbridge() -> None:
         return original(event, *args, **kwargs)
 
 
+# --------------------------------------------------------------------------- S3 ranged reads of a version
+
+
+def patch_s3_versioned_range() -> None:
+    from ministack.services import s3
+
+    @_patch(
+        s3,
+        "_get_object",
+        "GetObject with both versionId and a Range header returned the whole version (200); AWS returns the "
+        "range (206 with Content-Range), which the planning and range steps of a large object read",
+    )
+    def _get_object(original, bucket_name, key, headers, query_params=None):  # type: ignore[no-untyped-def]
+        status, out_headers, body = original(bucket_name, key, headers, query_params)
+        wanted = (headers or {}).get("range", "")
+        if status != 200 or not wanted or not s3._qp(query_params or {}, "versionId", ""):
+            return status, out_headers, body
+        span = s3._parse_range(wanted, len(body))
+        if span is None:
+            return status, out_headers, body
+        start, end = span
+        # no whole-object checksum on a slice (AWS sends none on a 206; boto3 would check it against the slice)
+        out_headers = {k: v for k, v in out_headers.items() if not k.lower().startswith("x-amz-checksum-")}
+        out_headers.update({"Content-Length": str(end - start + 1), "Content-Range": f"bytes {start}-{end}/{len(body)}"})
+        return 206, out_headers, body[start : end + 1]
+
+
 # --------------------------------------------------------------------------- Lambda errors
 
 _LAST_ERROR_TYPE = __import__("threading").local()
@@ -404,6 +431,7 @@ def main() -> None:
         patch_ec2,
         patch_stepfunctions,
         patch_s3_eventbridge,
+        patch_s3_versioned_range,
         patch_lambda_error_type,
         patch_fault_injection,
     ):
