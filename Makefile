@@ -36,7 +36,7 @@ synth: setup ## synthesize the stack into $(OUTDIR) and print a resource summary
 	CDKTF_OUTDIR=$(OUTDIR) $(PY) -m stack.app
 
 validate: synth ## terraform init (offline plugin mirror) + validate every synthesized stack
-	$(PY) -m tools.terraform validate $(OUTDIR)
+	$(PY) -m ops.terraform validate $(OUTDIR)
 
 demo: validate policy tag-audit local-deploy ## the main job: synth under governance, gates, local deploy + run on MiniStack
 
@@ -63,14 +63,14 @@ $(EMULATOR_VENV)/.installed: $(EMULATOR_LOCK) | $(UV)
 emulator-env: $(EMULATOR_VENV)/.installed ## install the local AWS emulator (MiniStack + the handlers' boto3) in .venv-emulator
 
 local-deploy: synth emulator-env ## MiniStack on 127.0.0.1: apply, no-drift plan, run a file end to end, destroy (KEEP=1 keeps it up)
-	$(PY) -m deploy.demo --outdir $(OUTDIR) $(if $(KEEP),--keep,)
+	$(PY) -m emulator.demo --outdir $(OUTDIR) $(if $(KEEP),--keep,)
 
 e2e: synth emulator-env ## end-to-end scenarios against one MiniStack deployment (tests/e2e, marker e2e)
 	CDKTF_OUTDIR=$(OUTDIR) $(PY) -m pytest -m e2e tests/e2e
 
 LOAD_FILES ?= 50
 load: setup emulator-env ## load run on one MiniStack deployment: LOAD_FILES (50) files at once, one fans out; checks every job, prints jobs/min, rows/s, latency
-	$(PY) -m deploy.load --files $(LOAD_FILES)
+	$(PY) -m emulator.load --files $(LOAD_FILES)
 
 TAG_AUDIT_FORMAT ?= table
 TAG_AUDIT_OUTPUT ?=
@@ -105,23 +105,23 @@ COST_COMMENT_FILE ?= reports/cost.md
 cost-comment: ## CI: add $(COST_COMMENT_FILE) to the job summary and post/update it on pull request $(PR) (gh, GH_TOKEN)
 	bash ci/pr-comment.sh "$(PR)" $(COST_COMMENT_FILE)
 
-# --- real AWS account (CI main workflow; credentials from the environment, e.g. OIDC) ---
+# --- real AWS account: ops/ (CI main workflow; credentials from the environment, e.g. OIDC) ---
 AWS_REGION ?= us-east-2
 PLAN_OUTPUT ?= /dev/stdout
 plan: synth ## terraform plan against the target account (backend from TF_STATE_BUCKET); Markdown to PLAN_OUTPUT
-	$(PY) -m tools.terraform plan $(OUTDIR) >> $(PLAN_OUTPUT)
+	$(PY) -m ops.terraform plan $(OUTDIR) >> $(PLAN_OUTPUT)
 
 deploy: synth ## terraform apply to the target account (backend from TF_STATE_BUCKET)
-	$(PY) -m tools.terraform deploy $(OUTDIR)
+	$(PY) -m ops.terraform deploy $(OUTDIR)
 
-smoke: setup ## after deploy: drop a sample file under raw/, wait for LOADED (python -m deploy.smoke)
-	$(PY) -m deploy.smoke --region $(AWS_REGION)
+smoke: setup ## after deploy: drop a sample file under raw/, wait for LOADED (python -m ops.smoke)
+	$(PY) -m ops.smoke --region $(AWS_REGION)
 
 tag-audit-live: synth ## live FinOps tag audit of the account vs the synthesized stack (drift); fails below 100%
 	$(PY) -m tag_audit.cli live --region $(AWS_REGION) --compare $(OUTDIR) --min-coverage 100 \
 		--format $(TAG_AUDIT_FORMAT) $(if $(TAG_AUDIT_OUTPUT),--output $(TAG_AUDIT_OUTPUT),)
 
-test: setup checkov-env ## run the whole test suite (tests/policies run checkov from .venv-checkov)
+test: setup checkov-env emulator-env ## run the whole test suite (tests/policies run checkov from .venv-checkov, tests/emulator/launcher MiniStack from .venv-emulator)
 	$(PY) -m pytest
 
 toolkit-wheel: | $(UV) ## build the toolkit alone (cdktf-governance: aspects, policies, tag_audit) into dist/: sdist, then the wheel from it
@@ -144,8 +144,8 @@ test-install: setup checkov-env cdktn-env ## the README's "Adopt the toolkit" ru
 lint: setup ## ruff (lint rules in pyproject.toml)
 	$(PY) -m ruff check .
 
-typecheck: setup ## mypy --strict over the stack, governance, checks, handlers' layer, tag audit, cost estimate and deploy harness
-	$(PY) -m mypy stack tfcdk tools/terraform.py tools/cost_chart.py aspects policies tag_audit cost_estimate deploy \
+typecheck: setup ## mypy --strict over the stack, governance, checks, handlers' layer, tag audit, cost estimate, ops and emulator harness
+	$(PY) -m mypy stack tfcdk tools/cost_chart.py aspects policies tag_audit cost_estimate ops emulator \
 		$(TOOLKIT)/hatch_build.py
 	$(PY) -m mypy handlers/layer/python/txn_pipeline
 

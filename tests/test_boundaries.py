@@ -1,14 +1,18 @@
-"""Boundaries by test: what crosses a package boundary has a public name, and the governance modules form
-no import cycle (a cycle is where a reader has to go back and forth)."""
+"""Boundaries by test: what crosses a package boundary has a public name, the governance modules form
+no import cycle (a cycle is where a reader has to go back and forth), operations on a real account never
+depend on the emulator harness, and the code that runs inside the emulator needs only MiniStack."""
 
 from __future__ import annotations
 
 import ast
+import sys
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("aspects", "policies", "tag_audit", "cost_estimate", "stack", "deploy", "tools", "tfcdk", "examples")
+PACKAGES = (
+    "aspects", "policies", "tag_audit", "cost_estimate", "stack", "ops", "emulator", "tools", "tfcdk", "examples",
+)  # fmt: skip
 
 
 def _modules() -> dict[str, Path]:
@@ -78,3 +82,30 @@ def test_aspects_modules_form_no_import_cycle():
     for module in modules:
         visit(module, [module])
     assert cycles == [], cycles[:3]
+
+
+def test_the_real_account_package_never_imports_the_emulator_harness():
+    offences = [
+        f"{module} imports {target}"
+        for module, path in _modules().items()
+        if module.split(".")[0] == "ops"
+        for target, _, _ in _imports(path, module)
+        if target.split(".")[0] == "emulator"
+    ]
+    assert [m for m in _modules() if m.startswith("ops.")], "sanity: ops/ has modules"
+    assert offences == []
+
+
+def test_what_runs_in_the_emulators_interpreter_imports_only_the_standard_library_and_ministack():
+    """emulator.launcher runs in .venv-emulator; importing it also imports emulator/__init__.py."""
+    inside = {m: p for m, p in _modules().items() if m == "emulator" or m.startswith("emulator.launcher")}
+    offences = [
+        f"{module} imports {target}"
+        for module, path in inside.items()
+        for target, _, _ in _imports(path, module)
+        if target.split(".")[0] not in sys.stdlib_module_names
+        and target.split(".")[0] != "ministack"
+        and not target.startswith("emulator.launcher")
+    ]
+    assert len(inside) > 10, "sanity: the launcher and its patches were found"
+    assert offences == []

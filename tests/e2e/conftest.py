@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from deploy import emulator as emu
-from deploy.fanout_settings import EMULATOR_FANOUT
-from deploy.local import deployed
-from deploy.pipeline import AlertInbox, Exports, Pipeline
+from emulator import ministack as emu
+from emulator.fanout_settings import EMULATOR_FANOUT
+from emulator.local import deployed
+from ops.pipeline import AlertInbox, Exports, Pipeline
 from tests.conftest import SynthesizedStack, synthesize
 
 REGION = "us-east-2"
@@ -39,7 +39,7 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[emu.MiniStack
 
 @pytest.fixture(scope="session")
 def emulator_stack(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStack:
-    """The dev stack with the large-object path at the emulator's scale (deploy.fanout_settings)."""
+    """The dev stack with the large-object path at the emulator's scale (emulator.fanout_settings)."""
     return synthesize(tmp_path_factory.mktemp("synth-emulator"), ENVIRONMENT_SUFFIX="dev", **EMULATOR_FANOUT)
 
 

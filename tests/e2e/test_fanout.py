@@ -1,7 +1,7 @@
 """Large objects on MiniStack: the fan-out path (Plan -> Map over ranges -> Map over partitions -> Merge -> Load)
 against the single-function path for the same bytes, a worker crash during a range, a permanent error in one.
 
-The deployment synthesizes the stack with ``deploy.fanout_settings.EMULATOR_FANOUT``: files over 200 kB fan out
+The deployment synthesizes the stack with ``emulator.fanout_settings.EMULATOR_FANOUT``: files over 200 kB fan out
 in ~24 kB ranges. The single-function reference is the same bytes gzip-compressed (compressed objects are never
 split), so both runs read identical rows.
 """
@@ -20,8 +20,8 @@ import duckdb
 import pytest
 from txn_pipeline import fanout as fo
 
-from deploy.fanout_settings import EMULATOR_FANOUT
-from deploy.pipeline import AlertInbox, Pipeline, RunResult
+from emulator.fanout_settings import EMULATOR_FANOUT
+from ops.pipeline import AlertInbox, Pipeline, RunResult
 from tools.datagen import generate
 
 pytestmark = pytest.mark.e2e

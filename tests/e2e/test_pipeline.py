@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from deploy.demo import generate
-from deploy.pipeline import AlertInbox, Pipeline, athena_query, daily_totals_sql, object_created_event, totals_match
+from emulator.demo import generate
+from ops.pipeline import AlertInbox, Pipeline, athena_query, daily_totals_sql, object_created_event, totals_match
 
 pytestmark = pytest.mark.e2e
 

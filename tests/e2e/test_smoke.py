@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from deploy.pipeline import Pipeline
-from deploy.smoke import SMOKE_ROWS, smoke
+from ops.pipeline import Pipeline
+from ops.smoke import SMOKE_ROWS, smoke
 
 pytestmark = pytest.mark.e2e
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from deploy.pipeline import Pipeline
+from ops.pipeline import Pipeline
 
 pytestmark = pytest.mark.e2e
 

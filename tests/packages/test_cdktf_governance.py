@@ -21,7 +21,7 @@ UV = REPO_ROOT / ".venv-uv" / "bin" / "uv"
 TOOLKIT = ("aspects", "policies", "tag_audit")
 #: Never imported by the toolkit: provider bindings, the pipeline's own packages.
 FORBIDDEN = {
-    "cdktf_cdktf_provider_aws", "cdktn_provider_aws", "tfcdk", "stack", "handlers", "deploy", "cost_estimate",
+    "cdktf_cdktf_provider_aws", "cdktn_provider_aws", "tfcdk", "stack", "handlers", "ops", "emulator", "cost_estimate",
     "tests", "tools", "examples", "txn_pipeline",
 }  # fmt: skip
 

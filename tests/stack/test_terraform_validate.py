@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ops import terraform
 from tests.conftest import SynthesizedStack
-from tools import terraform
 
 
 def test_terraform_validate_is_clean(dev_stack: SynthesizedStack) -> None:

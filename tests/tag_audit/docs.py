@@ -64,12 +64,13 @@ def emulator_samples() -> dict[str, str]:
     import os
     import subprocess
 
-    from deploy import emulator, local
+    from emulator import local
+    from emulator import ministack as emu
 
     with tempfile.TemporaryDirectory() as tmp:
         stack = synthesize(Path(tmp) / "cdktf.out")
         with (
-            emulator.running(region="us-east-2", workdir=Path(tmp) / "ministack") as ministack,
+            emu.running(region="us-east-2", workdir=Path(tmp) / "ministack") as ministack,
             local.deployed(ministack, stack.stack_dir, Path(tmp) / "tf", check_drift=False),
         ):
             services = "s3,lambda,sqs,sns,dynamodb,events,kms"

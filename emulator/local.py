@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ops import terraform as tf
 from stack.layer_build import BuiltLayer
-from tools import terraform as tf
 
 from . import target
-from .emulator import MiniStack, emulator_python
+from .ministack import MiniStack, emulator_python
 
 
 class DriftError(RuntimeError):

@@ -1,6 +1,6 @@
-"""``python -m deploy.load [--files 50]``: many files dropped at once on one MiniStack deployment, every job checked.
+"""``python -m emulator.load [--files 50]``: many files dropped at once on one MiniStack deployment, every job checked.
 
-    1. synthesize the stack with the emulator-scale large-object path (``deploy.fanout_settings``), start
+    1. synthesize the stack with the emulator-scale large-object path (``emulator.fanout_settings``), start
        MiniStack (HTTPS + IAM), terraform apply, check the plan is empty
     2. generate the mix (seeded): clean files, files with bad rows, garbage, one large file that fans out,
        and one object whose "Object Created" event is delivered twice
@@ -32,12 +32,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ops.pipeline import AlertInbox, Exports, Pipeline, entered_states, job_id_for, object_created_event
 from tools.datagen import generate
 
-from . import emulator as emu
+from . import ministack as emu
 from .fanout_settings import EMULATOR_FANOUT
 from .local import DriftError, deployed
-from .pipeline import AlertInbox, Exports, Pipeline, entered_states, job_id_for, object_created_event
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")

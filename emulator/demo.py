@@ -1,4 +1,4 @@
-"""``python -m deploy.demo [--keep]``: the synthesized stack deployed to MiniStack and a file run through it.
+"""``python -m emulator.demo [--keep]``: the synthesized stack deployed to MiniStack and a file run through it.
 
     1. start MiniStack on 127.0.0.1:<free port> (``.venv-emulator``; ``make emulator-env``), over HTTPS
        with IAM evaluation (``--no-iam``: plain HTTP, no IAM)
@@ -25,9 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import emulator as emu
-from .local import DriftError, deployed
-from .pipeline import (
+from ops.pipeline import (
     AlertInbox,
     Exports,
     Pipeline,
@@ -39,6 +37,9 @@ from .pipeline import (
     progress_printer,
     totals_match,
 )
+
+from . import ministack as emu
+from .local import DriftError, deployed
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,7 +111,7 @@ def print_query(exports: Exports, query: QueryResult, matches: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m deploy.demo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m emulator.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="leave the stack deployed and the emulator running")
     parser.add_argument("--outdir", type=Path, default=Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out")))
     parser.add_argument("--environment", default=os.environ.get("ENVIRONMENT_SUFFIX", "dev"))

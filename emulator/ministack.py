@@ -29,7 +29,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VENV = REPO_ROOT / ".venv-emulator"
-LAUNCHER = Path(__file__).resolve().parent / "ministack_launch.py"
+#: ``python -m`` this in the emulator's interpreter: MiniStack with the harness patches (emulator/launcher/).
+LAUNCHER = "emulator.launcher"
 HOST = "127.0.0.1"
 ACCOUNT_ID = "000000000000"
 
@@ -73,7 +74,7 @@ def client_env(endpoint: str, region: str, base: Mapping[str, str] | None = None
 
 
 def aws_overrides(endpoint: str, region: str) -> dict[str, str | None]:
-    """Only the AWS settings, for ``tools.terraform.run(extra_env=...)`` (``None`` unsets a variable)."""
+    """Only the AWS settings, for ``ops.terraform.run(extra_env=...)`` (``None`` unsets a variable)."""
     overrides: dict[str, str | None] = dict.fromkeys(_LEAKY)
     overrides.update(FAKE_CREDENTIALS)
     overrides.update({"AWS_ENDPOINT_URL": endpoint, "AWS_REGION": region, "AWS_DEFAULT_REGION": region,
@@ -126,7 +127,7 @@ class MiniStack:
         return env
 
     def inject_faults(self, function_name: str, *, count: int, error: str = "TransientError") -> None:
-        """The next ``count`` invocations of ``function_name`` fail with ``error`` (see ministack_launch)."""
+        """The next ``count`` invocations of ``function_name`` fail with ``error`` (emulator.launcher.faults)."""
         path = self.workdir / "faults.json"
         faults = json.loads(path.read_text()) if path.exists() else {}
         faults[function_name] = {"count": count, "error": error}
@@ -204,13 +205,19 @@ def server_env(
             "LAMBDA_EXECUTOR": "local",  # no Docker engine here: handlers run as subprocesses
             "LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
-            # Read by the launcher's test-only fault injector; the file exists only when a test writes it.
+            # Read by emulator.launcher.faults (test-only); the file exists only when a test writes it.
             "HARNESS_FAULTS_FILE": str(workdir / "faults.json"),
             # The handlers' Tracer: X-Ray is not emulated (no daemon to send segments to).
             "POWERTOOLS_TRACE_DISABLED": "true",
         }
     )
     return env
+
+
+def launcher_env(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` plus the ``PYTHONPATH`` that finds :data:`LAUNCHER`; the launcher removes it again at start,
+    before MiniStack starts a Lambda worker (workers inherit its environment)."""
+    return {**env, "PYTHONPATH": str(REPO_ROOT)}
 
 
 def start(
@@ -230,9 +237,9 @@ def start(
     emulator._log_handle = handle
     started = time.perf_counter()
     emulator.process = subprocess.Popen(
-        [str(python), str(LAUNCHER)],  # ``python -m ministack`` plus the harness patches
+        [str(python), "-m", LAUNCHER],  # ``python -m ministack`` plus the harness patches
         cwd=workdir,
-        env=server_env(port=port, workdir=workdir, region=region, secure=secure),
+        env=launcher_env(server_env(port=port, workdir=workdir, region=region, secure=secure)),
         stdout=handle,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,

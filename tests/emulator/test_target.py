@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy import target
+from emulator import target
 
 
 def test_every_resource_type_of_the_real_stack_has_an_endpoint(dev_stack) -> None:  # type: ignore[no-untyped-def]
@@ -46,7 +46,7 @@ def test_prepare_copies_and_leaves_the_synthesized_stack_untouched(dev_stack, tm
 
 
 def test_emulator_gets_the_dependency_layer_built_for_its_interpreter(dev_stack, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from deploy.emulator import DEFAULT_VENV
+    from emulator.ministack import DEFAULT_VENV
     from stack.layer_build import zip_tags
 
     python = DEFAULT_VENV / "bin" / "python"

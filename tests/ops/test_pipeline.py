@@ -7,8 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from deploy import emulator
-from deploy.pipeline import job_id_for, jsonable, object_created_event, step_results
+from ops.pipeline import job_id_for, jsonable, object_created_event, step_results
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 
@@ -64,12 +63,3 @@ def test_jsonable_turns_dynamodb_numbers_into_ints_and_floats() -> None:
 
     assert jsonable({"a": Decimal("3"), "b": [Decimal("1.5")], "c": {Decimal("2")}}) == {"a": 3, "b": [1.5], "c": [2]}
 
-
-def test_emulator_and_client_environments_never_reach_a_real_account() -> None:
-    base = {"AWS_PROFILE": "prod", "AWS_ACCESS_KEY_ID": "AKIAREAL", "PYTHONPATH": "/x", "PATH": "/bin"}
-    env = emulator.server_env(port=4599, workdir=Path("/tmp/ministack-unit"), region="us-east-2", base=base)
-    assert "AWS_PROFILE" not in env and "PYTHONPATH" not in env
-    assert env["AWS_ACCESS_KEY_ID"] == "test" and env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:4599"
-    assert env["BIND_HOST"] == "127.0.0.1" and env["GATEWAY_PORT"] == "4599"
-    overrides = emulator.aws_overrides("http://127.0.0.1:4599", "us-east-2")
-    assert overrides["AWS_PROFILE"] is None and overrides["AWS_SECRET_ACCESS_KEY"] == "test"

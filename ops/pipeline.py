@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 
 class Clients(Protocol):
-    """Anything that makes boto3 clients: the emulator (``deploy.emulator.MiniStack``) or a real
-    account (``deploy.smoke.AwsAccount``)."""
+    """Anything that makes boto3 clients: the emulator (``emulator.ministack.MiniStack``) or a real
+    account (``ops.smoke.AwsAccount``)."""
 
     def boto3_client(self, service: str) -> Any: ...
 

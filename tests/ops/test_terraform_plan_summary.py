@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tools.terraform import plan_summary
+from ops.terraform import plan_summary
 
 
 def change(address: str, *actions: str) -> dict[str, object]:

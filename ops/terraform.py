@@ -154,7 +154,7 @@ def plan_markdown(stack_dir: Path) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m tools.terraform {validate,plan,deploy} [cdktf.out]``.
+    """``python -m ops.terraform {validate,plan,deploy} [cdktf.out]``.
 
     validate: offline init + validate every stack (no backend); plan: real backend, Markdown summary
     on stdout (CI job summary); deploy: real backend, ``apply -auto-approve`` (CI, after the gates).
@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import argparse
     import json
 
-    parser = argparse.ArgumentParser(prog="python -m tools.terraform")
+    parser = argparse.ArgumentParser(prog="python -m ops.terraform")
     parser.add_argument("command", choices=["validate", "plan", "deploy"])
     parser.add_argument("outdir", nargs="?", default="cdktf.out", type=Path)
     args = parser.parse_args(argv)

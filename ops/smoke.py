@@ -1,4 +1,4 @@
-"""``python -m deploy.smoke``: after a deploy, drop a small clean file under raw/ and wait for LOADED.
+"""``python -m ops.smoke``: after a deploy, drop a small clean file under raw/ and wait for LOADED.
 
 Used by the main workflow right after ``make deploy`` (real account, credentials from OIDC) and by
 the end-to-end suite against the emulator. It finds everything through the stack's SSM exports
@@ -69,7 +69,7 @@ def smoke(clients: Clients, environment: str, *, timeout: float = 900.0) -> tupl
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m deploy.smoke", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m ops.smoke", description=__doc__.splitlines()[0])
     parser.add_argument("--environment", default=os.environ.get("ENVIRONMENT_SUFFIX", "dev"))
     parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-2"))
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds to wait for the execution")

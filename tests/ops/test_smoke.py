@@ -4,8 +4,8 @@ import csv
 import io
 from decimal import Decimal
 
-from deploy.pipeline import RunResult
-from deploy.smoke import SMOKE_ROWS, problems, sample_file
+from ops.pipeline import RunResult
+from ops.smoke import SMOKE_ROWS, problems, sample_file
 
 
 def result(**changes: object) -> RunResult:
