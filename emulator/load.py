@@ -290,9 +290,9 @@ def _check(pipeline: Pipeline, outcomes: dict[str, JobOutcome], alerts: list[dic
             f"upload->LOADED  p50 {statistics.median(latencies):.1f} s, p95 {_percentile(latencies, 0.95):.1f} s, "
             f"max {max(latencies):.1f} s ({len(latencies)} jobs)"
         )
-    lines.append(
-        f"alerts          {len(alerts)} for {sum(1 for o in outcomes.values() if o.file.kind == 'garbage')} failed jobs"
-    )
+    failed_jobs = [j for j, o in outcomes.items() if (o.item or {}).get("status") == "FAILED"]
+    once = all(alerts_by_job.get(j) == 1 for j in failed_jobs)
+    lines.append(f"alerts          {len(alerts)} for {len(failed_jobs)} FAILED jobs (exactly one each: {once})")
     lines.append(
         f"curated rows    {len(curated):,} in {len(keys)} objects, none twice; work/ holds {len(left)} objects"
     )

@@ -21,6 +21,7 @@ from . import (
     one_https_port,
     s3_event_version_id,
     s3_versioned_range,
+    sfn_lambda_throttle,
     sfn_tracing,
 )
 
@@ -31,6 +32,7 @@ RESPONSE_FIXES: tuple[ModuleType, ...] = (
     ec2_flow_logs,
     ec2_prefix_list_rules,
     sfn_tracing,
+    sfn_lambda_throttle,
     s3_event_version_id,
     s3_versioned_range,
     lambda_error_type,
