@@ -65,9 +65,9 @@ class FanOut:
     max_concurrency: int
 
 
-#: A large file's Map items wait for Lambda concurrency longer than other tasks: several large files at once
-#: need more range/partition invocations than the functions reserve (docs/handlers.md, capacity model); this
-#: retries a throttled item for up to ~16 minutes before the job fails.
+#: A day's files arrive together: a step throttled at its function's reserved concurrency waits for it longer
+#: than for a transient error (docs/handlers.md, capacity model): up to ~16 minutes before the job fails. The
+#: first retrier whose ErrorEquals matches is the one used, so this one comes first.
 THROTTLED = ("Lambda.TooManyRequestsException",)
 THROTTLE_RETRY = RetryPolicy(interval_seconds=5, max_attempts=12, backoff_rate=2.0, max_delay_seconds=120)
 
@@ -103,7 +103,7 @@ def build_definition(
             "Parameters": {"FunctionName": function_arns[step], "Payload.$": "$"},
             "OutputPath": "$.Payload",
             "TimeoutSeconds": function_timeouts.get(step, 900) + 30,
-            "Retry": [retry.render(TRANSIENT_ERRORS)],
+            "Retry": [THROTTLE_RETRY.render(THROTTLED), retry.render(TRANSIENT_ERRORS)],
             **fields,
         }
 
@@ -219,7 +219,6 @@ def _fanout_states(fanout: FanOut, *, invoke: Any, failed: Any, catch: Any) -> d
 
     def map_state(state: str, step: str, *, items: str, selector: dict[str, str], next_: str) -> dict[str, Any]:
         item = invoke(step, End=True)
-        item["Retry"] = [THROTTLE_RETRY.render(THROTTLED), *item["Retry"]]  # first match wins: throttling first
         return {
             "Type": "Map",
             "Comment": f"One {step.lower()} invocation per item of {items}, at most {fanout.max_concurrency} at once",

@@ -228,7 +228,8 @@ def test_state_machine(dev_stack: SynthesizedStack) -> None:
             and "Catch" not in states[name]["ItemProcessor"]["States"][inner]
         )
     for step in ("Ingest", "Validate", "Transform", "Load", "Plan", "Merge"):
-        (retry,) = states[step]["Retry"]
+        throttled, retry = states[step]["Retry"]
+        assert throttled["ErrorEquals"] == ["Lambda.TooManyRequestsException"] and throttled["MaxAttempts"] == 12
         assert retry["BackoffRate"] == 2.0 and retry["JitterStrategy"] == "FULL" and retry["MaxDelaySeconds"] == 30
         assert "TransientError" in retry["ErrorEquals"]
         assert states[step]["Catch"][0]["Next"] == f"{step}Failed"
