@@ -2,7 +2,7 @@
 
 The stack's defaults (``stack.config.FanOutSettings``) split files over 1 GiB into 256 MiB ranges; the
 emulator runs (``make e2e``, ``make load``) synthesize the stack with these ``FANOUT_*`` variables instead,
-so that a 300 KB file takes the same path through 10+ ranges and 4 hash partitions. Files of the other
+so that a 300 KB file takes the same path through 14 ranges and 5 hash partitions. Files of the other
 scenarios (up to ~100 KB) stay on the single-function path.
 """
 
