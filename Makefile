@@ -17,7 +17,7 @@ CDKTN_LOCK := tools/cdktn/requirements.txt
 # make policy POLICY_DIRS="path/to/cdktf.out other/cdktf.out" scans those instead of synthesizing ours
 POLICY_DIRS ?=
 
-.PHONY: help setup synth validate demo test lint typecheck bench bench-handlers clean checkov-env policy emulator-env local-deploy e2e tag-audit plan deploy smoke tag-audit-live legacy-synth cost cost-compare cost-chart cost-base cost-comment cdktn-env test-cdktn toolkit-wheel test-install
+.PHONY: help setup synth validate demo test lint typecheck bench bench-handlers clean checkov-env policy emulator-env local-deploy e2e load tag-audit plan deploy smoke tag-audit-live legacy-synth cost cost-compare cost-chart cost-base cost-comment cdktn-env test-cdktn toolkit-wheel test-install
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -67,6 +67,10 @@ local-deploy: synth emulator-env ## MiniStack on 127.0.0.1: apply, no-drift plan
 
 e2e: synth emulator-env ## end-to-end scenarios against one MiniStack deployment (tests/e2e, marker e2e)
 	CDKTF_OUTDIR=$(OUTDIR) $(PY) -m pytest -m e2e tests/e2e
+
+LOAD_FILES ?= 50
+load: setup emulator-env ## load run on one MiniStack deployment: LOAD_FILES (50) files at once, one fans out; checks every job, prints jobs/min, rows/s, latency
+	$(PY) -m emulator.load --files $(LOAD_FILES)
 
 TAG_AUDIT_FORMAT ?= table
 TAG_AUDIT_OUTPUT ?=

@@ -126,11 +126,14 @@ class MiniStack:
             env["AWS_CA_BUNDLE"] = str(self.ca_bundle)
         return env
 
-    def inject_faults(self, function_name: str, *, count: int, error: str = "TransientError") -> None:
-        """The next ``count`` invocations of ``function_name`` fail with ``error`` (emulator.launcher.faults)."""
+    def inject_faults(
+        self, function_name: str, *, count: int, error: str = "TransientError", after: bool = False
+    ) -> None:
+        """The next ``count`` invocations of ``function_name`` fail with ``error`` (emulator.launcher.faults);
+        ``after``: once the handler has run (its writes done, its result lost)."""
         path = self.workdir / "faults.json"
         faults = json.loads(path.read_text()) if path.exists() else {}
-        faults[function_name] = {"count": count, "error": error}
+        faults[function_name] = {"count": count, "error": error, "after": after}
         path.write_text(json.dumps(faults))
 
     def terraform_env(self) -> dict[str, str | None]:

@@ -33,6 +33,7 @@ from pathlib import Path
 from aspects import GovernancePolicy, govern, suppress
 from aspects.synth import synth_failure
 from stack.app import config_from_env, summarize
+from stack.config import SINGLE_PATH_STEPS as STEPS
 from stack.config import PipelineConfig
 from stack.constructs.data_bucket import DataBucket
 from stack.constructs.encryption import DataKey
@@ -42,7 +43,7 @@ from stack.constructs.metadata_table import PITR_RECOVERY_DAYS, MetadataTable
 from stack.constructs.monitoring import AlarmSpec, Monitoring, dashboard_body
 from stack.constructs.network import PrivateNetwork
 from stack.constructs.pipeline_function import PipelineFunction, SharedLayer
-from stack.pipeline_stack import HANDLERS, STEPS
+from stack.pipeline_stack import HANDLERS
 from tfcdk import App, Construct, LocalBackend, TerraformStack
 from tfcdk.aws import load
 

@@ -6,6 +6,9 @@
     COST_CENTER, OWNER   FinOps tag values
     TF_STATE_BUCKET      when set, S3 backend (with TF_STATE_KEY, TF_STATE_REGION) and native locking
     CDKTF_OUTDIR         output directory (default: cdktf.out)
+    FANOUT_THRESHOLD_BYTES, FANOUT_RANGE_BYTES, FANOUT_PARTITION_BYTES, FANOUT_MAX_CONCURRENCY
+                         the large-object path (defaults in stack.config.FanOutSettings; the emulator runs
+                         use small ones so that a file of a few hundred KiB fans out)
 
 Run ``python -m stack.app`` (what ``cdktf.json`` runs); it prints a resource summary.
 """
@@ -24,7 +27,28 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .pipeline_stack import PipelineStack
 
-from .config import DEFAULT_REGION, DEFAULT_SUFFIX, ConfigError, PipelineConfig, StateBackend
+from .config import DEFAULT_REGION, DEFAULT_SUFFIX, ConfigError, FanOutSettings, PipelineConfig, StateBackend
+
+_FANOUT_ENV = {
+    "FANOUT_THRESHOLD_BYTES": "threshold_bytes",
+    "FANOUT_RANGE_BYTES": "range_bytes",
+    "FANOUT_PARTITION_BYTES": "partition_bytes",
+    "FANOUT_MAX_CONCURRENCY": "max_concurrency",
+}
+
+
+def fanout_from_env(env: Mapping[str, str]) -> FanOutSettings:
+    values: dict[str, int] = {}
+    bad = []
+    for var, name in _FANOUT_ENV.items():
+        if env.get(var):
+            try:
+                values[name] = int(env[var])
+            except ValueError:
+                bad.append(f"{var}={env[var]!r} is not an integer")
+    if bad:
+        raise ConfigError("invalid pipeline configuration:\n  - " + "\n  - ".join(bad))
+    return FanOutSettings(**values)
 
 
 def config_from_env(env: Mapping[str, str]) -> PipelineConfig:
@@ -44,6 +68,7 @@ def config_from_env(env: Mapping[str, str]) -> PipelineConfig:
         cost_center=env.get("COST_CENTER") or defaults.cost_center,
         owner=env.get("OWNER") or defaults.owner,
         backend=backend,
+        fanout=fanout_from_env(env),
     )
 
 

@@ -40,6 +40,11 @@ class FunctionSettings:
     ephemeral_storage_mb: int = 512
 
 
+#: the functions of every object's path, and those of a large object's (between ingest and load)
+SINGLE_PATH_STEPS = ("ingest", "validate", "transform", "load")
+FANOUT_STEPS = ("plan", "range", "partition", "merge")
+STEPS = (*SINGLE_PATH_STEPS, *FANOUT_STEPS)
+
 DEFAULT_FUNCTIONS: Mapping[str, FunctionSettings] = {
     # ingest only reads object metadata and registers the job.
     "ingest": FunctionSettings(memory_mb=256, timeout_seconds=60, reserved_concurrency=10),
@@ -54,7 +59,44 @@ DEFAULT_FUNCTIONS: Mapping[str, FunctionSettings] = {
     ),
     # load writes one summary plus per-day aggregates.
     "load": FunctionSettings(memory_mb=512, timeout_seconds=300, reserved_concurrency=10),
+    # A large object: plan reads a few KiB around each split; range runs the engine over one 256 MiB range
+    # (spooled, plus the engine's spill: 2.5x the range); partition checks one hash partition's ids (about
+    # 2 GiB of the file) and writes its curated Parquet; merge streams the rejects and copies objects.
+    # range and partition reserve three Maps' worth (MaxConcurrency 10) so three large files run at full width.
+    "plan": FunctionSettings(memory_mb=512, timeout_seconds=120, reserved_concurrency=10),
+    "range": FunctionSettings(memory_mb=3538, timeout_seconds=900, reserved_concurrency=30, ephemeral_storage_mb=2048),
+    "partition": FunctionSettings(
+        memory_mb=3538, timeout_seconds=900, reserved_concurrency=30, ephemeral_storage_mb=10240
+    ),
+    "merge": FunctionSettings(memory_mb=1024, timeout_seconds=900, reserved_concurrency=10),
 }
+
+#: Inline Map states run at most 40 iterations at once
+MAP_MAX_CONCURRENCY = 40
+
+
+@dataclass(frozen=True, kw_only=True)
+class FanOutSettings:
+    """Large objects: uncompressed CSV or JSON Lines over ``threshold_bytes`` are checked in newline-aligned
+    byte ranges of about ``range_bytes`` (a Map state, ``max_concurrency`` at once), their ids in hash
+    partitions of about ``partition_bytes`` of the file each (a second Map), then merged. The capacity model
+    behind these defaults is in docs/handlers.md."""
+
+    threshold_bytes: int = 2**30
+    range_bytes: int = 256 * 2**20
+    partition_bytes: int = 2 * 2**30
+    max_concurrency: int = 10
+
+    def problems(self) -> list[str]:
+        out = []
+        for name in ("threshold_bytes", "range_bytes", "partition_bytes"):
+            if getattr(self, name) < 1024:
+                out.append(f"fanout.{name}={getattr(self, name)} is below 1024 bytes")
+        if self.range_bytes > 4 * 2**30:
+            out.append(f"fanout.range_bytes={self.range_bytes}: a range must fit one function (at most 4 GiB)")
+        if not 1 <= self.max_concurrency <= MAP_MAX_CONCURRENCY:
+            out.append(f"fanout.max_concurrency={self.max_concurrency} outside 1..{MAP_MAX_CONCURRENCY}")
+        return out
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,6 +121,7 @@ class PipelineConfig:
     private_subnet_cidrs: tuple[str, str, str] = ("10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20")
     availability_zones: tuple[str, str, str] | None = None
     functions: Mapping[str, FunctionSettings] = field(default_factory=lambda: dict(DEFAULT_FUNCTIONS))
+    fanout: FanOutSettings = field(default_factory=FanOutSettings)
     backend: StateBackend | None = None
 
     def __post_init__(self) -> None:
@@ -99,7 +142,7 @@ class PipelineConfig:
             )
         if self.availability_zones is not None and len(set(self.availability_zones)) != 3:
             problems.append(f"availability_zones={self.availability_zones!r}: need three distinct zones")
-        missing = sorted({"ingest", "validate", "transform", "load"} - set(self.functions))
+        missing = sorted(set(STEPS) - set(self.functions))
         if missing:
             problems.append(f"functions: settings missing for {missing}")
         for step, settings in sorted(self.functions.items()):
@@ -107,6 +150,7 @@ class PipelineConfig:
                 problems.append(
                     f"functions[{step!r}].ephemeral_storage_mb={settings.ephemeral_storage_mb} outside 512..10240"
                 )
+        problems += self.fanout.problems()
         for tag, value in self.required_tags.items():
             if not value.strip():
                 problems.append(f"tag {tag} is empty")

@@ -15,9 +15,9 @@ from aspects.policy import load_policy
 from tfcdk import Construct, LocalBackend, S3Backend, TerraformStack
 from tfcdk.aws import load
 
-from .config import PipelineConfig
+from .config import STEPS, PipelineConfig
 from .constructs.analytics import CuratedAnalytics
-from .constructs.data_bucket import DataBucket
+from .constructs.data_bucket import WORK_PREFIX, DataBucket
 from .constructs.encryption import DataKey
 from .constructs.exports import Exports
 from .constructs.iam import Statement
@@ -27,6 +27,7 @@ from .constructs.monitoring import AlarmSpec, Monitoring
 from .constructs.network import PrivateNetwork
 from .constructs.pipeline_function import DependencyLayer, PipelineFunction, SharedLayer
 from .constructs.workflow import Workflow
+from .constructs.workflow_definition import FanOut
 from .layer_build import AWS_ARM64, Platform, build, check_limits, unzipped_size
 
 _provider = load("provider")
@@ -36,7 +37,6 @@ _partition = load("data_aws_partition")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 POLICY_FILE = REPO_ROOT / "governance.toml"  # the organisation's policy (docs/governance.md)
 HANDLERS = REPO_ROOT / "handlers"
-STEPS = ("ingest", "validate", "transform", "load")
 #: the curated Parquet columns as Glue/Hive types (the engine writes them: txn_pipeline.engine.CURATED_COLUMNS;
 #: tests/stack/test_analytics.py checks the two agree on a real Parquet file)
 CURATED_COLUMNS = (
@@ -138,6 +138,8 @@ class PipelineStack(TerraformStack):
             sid="ReadRawObjects", actions=["s3:GetObject", "s3:GetObjectVersion"], resources=[f"{bucket_arn}/raw/*"]
         )
         table = self.table.arn
+        work = f"{bucket_arn}/{WORK_PREFIX}*"  # a large object's intermediates (deleted by merge, expired otherwise)
+        read_job = Statement(sid="ReadJob", actions=["dynamodb:GetItem"], resources=[table])
         permissions: dict[str, list[Statement]] = {
             "ingest": [
                 read_raw,
@@ -165,6 +167,26 @@ class PipelineStack(TerraformStack):
                 ),
                 Statement(sid="UpdateJob", actions=["dynamodb:GetItem", "dynamodb:UpdateItem"], resources=[table]),
             ],
+            "plan": [read_raw, read_job],
+            "range": [
+                read_raw,
+                Statement(sid="WriteWork", actions=["s3:AbortMultipartUpload", "s3:PutObject"], resources=[work]),
+                read_job,
+            ],
+            "partition": [
+                Statement(sid="ReadWork", actions=["s3:GetObject"], resources=[work]),
+                Statement(sid="WriteWork", actions=["s3:AbortMultipartUpload", "s3:PutObject"], resources=[work]),
+                read_job,
+            ],
+            "merge": [
+                Statement(sid="ReadAndDeleteWork", actions=["s3:DeleteObject", "s3:GetObject"], resources=[work]),
+                Statement(
+                    sid="WriteQuarantineAndCurated",
+                    actions=["s3:AbortMultipartUpload", "s3:PutObject"],
+                    resources=[f"{bucket_arn}/quarantine/*", f"{bucket_arn}/curated/*"],
+                ),
+                Statement(sid="UpdateJob", actions=["dynamodb:GetItem", "dynamodb:UpdateItem"], resources=[table]),
+            ],
             "load": [
                 Statement(sid="ReadCurated", actions=["s3:GetObject"], resources=[f"{bucket_arn}/curated/*"]),
                 Statement(
@@ -173,6 +195,10 @@ class PipelineStack(TerraformStack):
                     resources=[table],
                 ),
             ],
+        }
+        fanout_env = {
+            "FANOUT_RANGE_BYTES": str(c.fanout.range_bytes),
+            "FANOUT_PARTITION_BYTES": str(c.fanout.partition_bytes),
         }
         self.functions: dict[str, PipelineFunction] = {}
         for step in STEPS:
@@ -196,6 +222,7 @@ class PipelineStack(TerraformStack):
                     "ENVIRONMENT_SUFFIX": c.environment_suffix,
                     "SERVICE_NAME": step,
                     "LOG_LEVEL": "INFO",
+                    **(fanout_env if step == "plan" else {}),
                 },
                 subnet_ids=self.network.subnet_ids,
                 subnet_arns=[s.arn for s in self.network.subnets],
@@ -222,6 +249,7 @@ class PipelineStack(TerraformStack):
             functions={
                 step.capitalize(): (fn.arn, c.functions[step].timeout_seconds) for step, fn in self.functions.items()
             },
+            fanout=FanOut(threshold_bytes=c.fanout.threshold_bytes, max_concurrency=c.fanout.max_concurrency),
             table_name=self.table.name,
             table_arn=self.table.arn,
             alert_topic_arn=self.alerts.topic_arn,

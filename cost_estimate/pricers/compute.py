@@ -141,18 +141,19 @@ def definition_of(machine: Resource) -> Mapping[str, Any]:
 
 
 def path_length(states: Mapping[str, Any], start: str | None) -> int | None:
-    """States entered from ``start`` following ``Next`` to the end; None where the path branches
-    (Choice, Parallel, Map) and only the profile can say how many transitions an execution makes."""
+    """States entered from ``start`` following ``Next`` to the end, a Choice by its ``Default`` (the files no
+    rule picks out, e.g. the pipeline's single-function path for files under the fan-out threshold); None
+    where the path runs a Parallel or Map and only the profile can say how many transitions it makes."""
     count, name, seen = 0, start, set()
     while name is not None:
         state = states.get(name)
-        if not isinstance(state, Mapping) or name in seen or state.get("Type") in ("Choice", "Parallel", "Map"):
+        if not isinstance(state, Mapping) or name in seen or state.get("Type") in ("Parallel", "Map"):
             return None
         seen.add(name)
         count += 1
         if state.get("End") or state.get("Type") in ("Succeed", "Fail"):
             return count
-        name = state.get("Next")
+        name = state.get("Default") if state.get("Type") == "Choice" else state.get("Next")
     return None
 
 
@@ -177,7 +178,7 @@ def state_machine(ctx: Context, machine: Resource) -> tuple[list[LineItem], list
         states = definition_of(machine)["States"]
         happy = path_length(states, definition_of(machine).get("StartAt"))
         if happy is None:
-            raise NoUsage("the definition branches (Choice/Parallel/Map): set state_machines.transitions_per_execution")
+            raise NoUsage("the definition runs a Parallel or Map: set state_machines.transitions_per_execution")
         failure = catch_path(states)
         how = f"{happy} states on the success path, {failure} on the Catch path (from the definition)"
     else:

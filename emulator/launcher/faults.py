@@ -6,7 +6,11 @@ failure happens before the real handler runs and reaches Step Functions like a h
 the state machine's ``Retry`` on that errorType is exercised. Not an emulator bug: nothing here
 changes how MiniStack answers when no fault is pending.
 
-File shape: ``{"<function name>": {"count": 2, "error": "TransientError"}}``.
+With ``"after": true`` the real handler runs first (its writes happen) and the invocation still fails: a
+worker that crashed after doing its work, before its result reached Step Functions, so the retry meets
+its own outputs.
+
+File shape: ``{"<function name>": {"count": 2, "error": "TransientError", "after": false}}``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,12 @@ _LOCK = threading.Lock()
 
 def take_fault(path: str, function_name: str) -> str | None:
     """Consume one injected fault for ``function_name`` from the JSON file ``path``; returns its errorType."""
+    fault = take(path, function_name)
+    return fault[0] if fault is not None else None
+
+
+def take(path: str, function_name: str) -> tuple[str, bool] | None:
+    """Consume one injected fault for ``function_name``; returns (errorType, after the handler ran)."""
     with _LOCK:
         if not os.path.exists(path):
             return None
@@ -34,7 +44,7 @@ def take_fault(path: str, function_name: str) -> str | None:
         fault["count"] = int(fault["count"]) - 1
         with open(path, "w") as handle:
             json.dump(faults, handle)
-        return str(fault.get("error", "TransientError"))
+        return str(fault.get("error", "TransientError")), bool(fault.get("after", False))
 
 
 def install() -> None:
@@ -48,8 +58,11 @@ def install() -> None:
     @wrap(lambda_svc, "_execute_function_warm", f"fault injection from {path} (e2e tests only)")
     def _execute_function_warm(original: Any, func: Any, event: Any, request_id: Any) -> Any:
         name = (func.get("config") or func).get("FunctionName", "")
-        error = take_fault(path, name)
-        if error is not None:
-            message = f"injected {error} (harness fault injection)"
-            return {"body": {"errorMessage": message, "errorType": error}, "error": True, "log": message}
-        return original(func, event, request_id)
+        fault = take(path, name)
+        if fault is None:
+            return original(func, event, request_id)
+        error, after = fault
+        if after:
+            original(func, event, request_id)  # the work is done; its result is lost
+        message = f"injected {error} {'after' if after else 'before'} the handler ran (harness fault injection)"
+        return {"body": {"errorMessage": message, "errorType": error}, "error": True, "log": message}

@@ -22,6 +22,9 @@ GLACIER_AFTER_DAYS = 90
 EXPIRE_AFTER_DAYS = 2555  # 7 years: record-keeping obligation for transaction data
 NONCURRENT_EXPIRE_DAYS = 30
 ABORT_MULTIPART_DAYS = 7
+#: a large object's intermediate files (ranges, partitions): merge deletes them; a failed job's expire
+WORK_PREFIX = "work/"
+WORK_EXPIRE_DAYS = 1
 
 
 class DataBucket(Construct):
@@ -62,7 +65,23 @@ class DataBucket(Construct):
                             days_after_initiation=ABORT_MULTIPART_DAYS
                         )
                     ],
-                )
+                ),
+                _lifecycle.S3BucketLifecycleConfigurationRule(
+                    id="expire-fanout-intermediates",
+                    status="Enabled",
+                    filter=[_lifecycle.S3BucketLifecycleConfigurationRuleFilter(prefix=WORK_PREFIX)],
+                    expiration=[_lifecycle.S3BucketLifecycleConfigurationRuleExpiration(days=WORK_EXPIRE_DAYS)],
+                    noncurrent_version_expiration=[
+                        _lifecycle.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
+                            noncurrent_days=WORK_EXPIRE_DAYS
+                        )
+                    ],
+                    abort_incomplete_multipart_upload=[
+                        _lifecycle.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
+                            days_after_initiation=WORK_EXPIRE_DAYS
+                        )
+                    ],
+                ),
             ],
         )
         # S3 -> EventBridge: the trigger rule matches Object Created events under raw/.

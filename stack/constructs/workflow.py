@@ -10,7 +10,7 @@ from tfcdk.aws import load
 
 from .iam import Statement, service_role
 from .logs import encrypted_log_group
-from .workflow_definition import build_definition
+from .workflow_definition import FanOut, build_definition
 
 _sfn = load("sfn_state_machine")
 _rule = load("cloudwatch_event_rule")
@@ -39,6 +39,7 @@ class Workflow(Construct):
         trigger_rule_name: str,
         trigger_role_name: str,
         functions: Mapping[str, tuple[str, int]],
+        fanout: FanOut | None,
         table_name: str,
         table_arn: str,
         alert_topic_arn: str,
@@ -49,13 +50,15 @@ class Workflow(Construct):
         account_id: str,
         raw_prefix: str = "raw/",
     ) -> None:
-        """``functions`` maps step name ("Ingest".."Load") to (function ARN, timeout seconds)."""
+        """``functions`` maps step name ("Ingest".."Load", with ``fanout`` also "Plan".."Merge") to
+        (function ARN, timeout seconds)."""
         super().__init__(scope, id_)
         self.definition = build_definition(
             function_arns={step: arn for step, (arn, _) in functions.items()},
             function_timeouts={step: timeout for step, (_, timeout) in functions.items()},
             table_name=table_name,
             alert_topic_arn=alert_topic_arn,
+            fanout=fanout,
         )
         self.log_group = encrypted_log_group(
             self, "logs", name=f"/aws/vendedlogs/states/{state_machine_name}", retention_days=log_retention_days,

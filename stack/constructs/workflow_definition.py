@@ -2,13 +2,18 @@
 
 Pure functions, no cdktf: tests and invariants inspect the same dict the stack renders.
 
-    DescribeJob -> Ingest -> Validate -> Transform -> Load -> (end)
-                     |         |           |          |
-                     +---------+-----+-----+----------+   Catch States.ALL
-                                     v
-                        <Step>Failed -> MarkJobFailed -> BuildAlert -> PublishAlert -> JobFailed
-                                         | (already FAILED: ConditionalCheckFailed)
-                                         +-> JobFailed      (so an alert fires once per job)
+    DescribeJob -> Ingest -> Route -> Validate -> Transform ------------------------> Load -> (end)
+                               |                                                 ^
+                               +-> Plan -> CheckRanges -> CheckPartitions -> Merge
+                                   (large uncompressed object: two Map states over the plan's lists)
+
+    every Task and Map: Catch States.ALL
+        -> <Step>Failed -> MarkJobFailed -> BuildAlert -> PublishAlert -> JobFailed
+                             | (already FAILED: ConditionalCheckFailed)
+                             +-> JobFailed      (so an alert fires once per job)
+
+The Map states read their items from the state input (``ItemsPath``), not with a Distributed Map
+``ItemReader``: the plan is small (one entry per byte range) and this form also runs on the emulator.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 STEPS = ("Ingest", "Validate", "Transform", "Load")
+#: the Lambda steps of a large object's path, between Ingest and Load
+FANOUT_STEPS = ("Plan", "Range", "Partition", "Merge")
 
 # Errors worth retrying: Lambda service hiccups and the handlers' own TransientError.
 # Permanent handler errors (InvalidFileError, IllegalTransitionError, ...) go straight to the Catch.
@@ -49,6 +56,22 @@ class RetryPolicy:
         }
 
 
+@dataclass(frozen=True, kw_only=True)
+class FanOut:
+    """Objects above ``threshold_bytes`` (uncompressed CSV or JSON Lines) take the fan-out path; each Map
+    runs at most ``max_concurrency`` Lambda invocations at once."""
+
+    threshold_bytes: int
+    max_concurrency: int
+
+
+#: A day's files arrive together: a step throttled at its function's reserved concurrency waits for it longer
+#: than for a transient error (docs/handlers.md, capacity model): up to ~16 minutes before the job fails. The
+#: first retrier whose ErrorEquals matches is the one used, so this one comes first.
+THROTTLED = ("Lambda.TooManyRequestsException",)
+THROTTLE_RETRY = RetryPolicy(interval_seconds=5, max_attempts=12, backoff_rate=2.0, max_delay_seconds=120)
+
+
 def job_id_expression() -> str:
     """Must equal ``txn_pipeline`` job_id_for(): sha256 hex of ``<bucket>/<key>#<version_id>``."""
     return (
@@ -63,13 +86,34 @@ def build_definition(
     function_timeouts: Mapping[str, int],
     table_name: str,
     alert_topic_arn: str,
+    fanout: FanOut | None = None,
     retry: RetryPolicy | None = None,
 ) -> dict[str, Any]:
-    """``function_arns`` maps "Ingest".."Load" to Lambda ARNs (tokens at synth)."""
-    missing = [s for s in STEPS if s not in function_arns]
+    """``function_arns`` maps "Ingest".."Load" (and with ``fanout`` "Plan".."Merge") to Lambda ARNs
+    (tokens at synth)."""
+    missing = [s for s in (*STEPS, *(FANOUT_STEPS if fanout else ())) if s not in function_arns]
     if missing:
         raise ValueError(f"no function ARN for steps {missing}")
     retry = retry or RetryPolicy()
+
+    def invoke(step: str, **fields: Any) -> dict[str, Any]:
+        return {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": function_arns[step], "Payload.$": "$"},
+            "OutputPath": "$.Payload",
+            "TimeoutSeconds": function_timeouts.get(step, 900) + 30,
+            "Retry": [THROTTLE_RETRY.render(THROTTLED), retry.render(TRANSIENT_ERRORS)],
+            **fields,
+        }
+
+    def failed(step: str) -> dict[str, Any]:
+        """A Pass state naming the failed step, on the way to MarkJobFailed."""
+        return {"Type": "Pass", "Result": step.lower(), "ResultPath": "$.failed_step", "Next": "MarkJobFailed"}
+
+    def catch(state: str) -> list[dict[str, Any]]:
+        return [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": f"{state}Failed"}]
+
     states: dict[str, Any] = {
         "DescribeJob": {
             "Type": "Pass",
@@ -84,26 +128,16 @@ def build_definition(
         }
     }
     for index, step in enumerate(STEPS):
-        task: dict[str, Any] = {
-            "Type": "Task",
-            "Resource": "arn:aws:states:::lambda:invoke",
-            "Parameters": {"FunctionName": function_arns[step], "Payload.$": "$"},
-            "OutputPath": "$.Payload",
-            "TimeoutSeconds": function_timeouts.get(step, 900) + 30,
-            "Retry": [retry.render(TRANSIENT_ERRORS)],
-            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": f"{step}Failed"}],
-        }
+        task = invoke(step, Catch=catch(step))
         if index + 1 < len(STEPS):
             task["Next"] = STEPS[index + 1]
         else:
             task["End"] = True
         states[step] = task
-        states[f"{step}Failed"] = {
-            "Type": "Pass",
-            "Result": step.lower(),
-            "ResultPath": "$.failed_step",
-            "Next": "MarkJobFailed",
-        }
+        states[f"{step}Failed"] = failed(step)
+    if fanout is not None:
+        states["Ingest"]["Next"] = "Route"
+        states.update(_fanout_states(fanout, invoke=invoke, failed=failed, catch=catch))
     states["MarkJobFailed"] = {
         "Type": "Task",
         "Comment": "FAILED once: a second failure of the same job finds it FAILED and sends no alert",
@@ -173,4 +207,74 @@ def build_definition(
         "Comment": "Transaction file pipeline: ingest -> validate -> transform -> load",
         "StartAt": "DescribeJob",
         "States": states,
+    }
+
+
+def _job_fields() -> dict[str, str]:
+    return {f"{k}.$": f"$.{k}" for k in ("bucket", "key", "version_id", "job_id")}
+
+
+def _fanout_states(fanout: FanOut, *, invoke: Any, failed: Any, catch: Any) -> dict[str, Any]:
+    """Route, Plan, CheckRanges, CheckPartitions, Merge (then the shared Load) and their failure states."""
+
+    def map_state(state: str, step: str, *, items: str, selector: dict[str, str], next_: str) -> dict[str, Any]:
+        item = invoke(step, End=True)
+        return {
+            "Type": "Map",
+            "Comment": f"One {step.lower()} invocation per item of {items}, at most {fanout.max_concurrency} at once",
+            "ItemsPath": items,
+            "MaxConcurrency": fanout.max_concurrency,
+            "ItemSelector": {**_job_fields(), **selector},
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "INLINE"},
+                "StartAt": step,
+                # no Catch inside: a failed item fails the Map, whose Catch fails the job once
+                "States": {step: item},
+            },
+            "ResultPath": None,  # the items' results are in work/<job>/; the state keeps the plan
+            "Catch": catch(state),
+            "Next": next_,
+        }
+
+    large = [
+        {"Variable": "$.status", "StringEquals": "INGESTED"},
+        {"Variable": "$.compression", "StringEquals": "none"},
+        {"Or": [{"Variable": "$.format", "StringEquals": f} for f in ("csv", "jsonl")]},
+        {"Variable": "$.size", "NumericGreaterThan": fanout.threshold_bytes},
+    ]
+    return {
+        "Route": {
+            "Type": "Choice",
+            "Comment": f"Uncompressed objects over {fanout.threshold_bytes} bytes are checked in byte ranges",
+            "Choices": [{"And": large, "Next": "Plan"}],
+            "Default": "Validate",
+        },
+        "Plan": invoke("Plan", Catch=catch("Plan"), Next="CheckRanges"),
+        "PlanFailed": failed("Plan"),
+        "CheckRanges": map_state(
+            "CheckRanges",
+            "Range",
+            items="$.plan.ranges",
+            next_="CheckPartitions",
+            selector={
+                "range.$": "$$.Map.Item.Value",
+                "partitions.$": "$.plan.partitions",
+                "header_end.$": "$.plan.header_end",
+            },
+        ),
+        "CheckRangesFailed": failed("Range"),
+        "CheckPartitions": map_state(
+            "CheckPartitions",
+            "Partition",
+            items="$.plan.partition_list",
+            next_="Merge",
+            selector={
+                "partition.$": "$$.Map.Item.Value",
+                "partitions.$": "$.plan.partitions",
+                "range_count.$": "$.plan.range_count",
+            },
+        ),
+        "CheckPartitionsFailed": failed("Partition"),
+        "Merge": invoke("Merge", Catch=catch("Merge"), Next="Load"),
+        "MergeFailed": failed("Merge"),
     }

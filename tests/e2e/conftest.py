@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from emulator import ministack as emu
+from emulator.fanout_settings import EMULATOR_FANOUT
 from emulator.local import deployed
 from ops.pipeline import AlertInbox, Exports, Pipeline
+from tests.conftest import SynthesizedStack, synthesize
 
 REGION = "us-east-2"
 
@@ -36,11 +38,19 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[emu.MiniStack
 
 
 @pytest.fixture(scope="session")
-def pipeline(emulator: emu.MiniStack, dev_stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:  # type: ignore[no-untyped-def]
+def emulator_stack(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStack:
+    """The dev stack with the large-object path at the emulator's scale (emulator.fanout_settings)."""
+    return synthesize(tmp_path_factory.mktemp("synth-emulator"), ENVIRONMENT_SUFFIX="dev", **EMULATOR_FANOUT)
+
+
+@pytest.fixture(scope="session")
+def pipeline(
+    emulator: emu.MiniStack, emulator_stack: SynthesizedStack, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Pipeline]:
     workdir = tmp_path_factory.mktemp("terraform")
-    with deployed(emulator, dev_stack.stack_dir, workdir) as deployment:  # raises DriftError on a non-empty plan
+    with deployed(emulator, emulator_stack.stack_dir, workdir) as deployment:  # DriftError on a non-empty plan
         print(f"\napply {deployment.timings['apply']:.1f}s, plan {deployment.timings['plan']:.1f}s")
-        yield Pipeline(emulator, Exports.read(emulator, dev_stack.suffix))
+        yield Pipeline(emulator, Exports.read(emulator, emulator_stack.suffix))
         left = deployment.managed_resources()
     assert left, "sanity: the state listed resources before destroy"
     assert deployment.managed_resources() == [], "terraform destroy left resources in the state"

@@ -412,13 +412,26 @@ def _states(definition: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, A
                     yield f"States.{name}.{key}[{index}].{path}", inner, scope
 
 
-def _main_path(definition: Mapping[str, Any]) -> list[str]:
-    """State names from StartAt following Next until End (the run where nothing fails)."""
-    path, current = [], definition.get("StartAt")
+def _follow(states: Mapping[str, Any], start: Any) -> list[str]:
+    """State names from ``start`` following Next (a Choice: its Default) until End."""
+    path, current = [], start
     while isinstance(current, str) and current not in path:
         path.append(current)
-        current = definition["States"].get(current, {}).get("Next")
+        state = states.get(current, {})
+        current = state.get("Default") if state.get("Type") == "Choice" else state.get("Next")
     return path
+
+
+def _main_path(definition: Mapping[str, Any]) -> list[str]:
+    """State names from StartAt following Next, and a Choice's Default, until End (a small file where nothing fails)."""
+    return _follow(definition["States"], definition.get("StartAt"))
+
+
+def _invokes(ctx: Context, state: Mapping[str, Any], step: str) -> bool:
+    """The Task invokes the stack's own Lambda function named for ``step``."""
+    function = ctx.referenced(dig(state, "Parameters.FunctionName")) or ""
+    name = str(ctx.blocks.get(function, {}).get("function_name", ""))
+    return function.startswith("aws_lambda_function.") and bool(re.search(rf"\b{step.lower()}\b", name))
 
 
 def happy_path(steps: tuple[str, ...]) -> Check:
@@ -432,11 +445,49 @@ def happy_path(steps: tuple[str, ...]) -> Check:
             yield Offence(" -> ".join(path), at="definition (Next chain from StartAt)")
             return
         for step in steps:
-            target = dig(definition["States"][step], "Parameters.FunctionName")
-            function = ctx.referenced(target) or ""
-            name = str(ctx.blocks.get(function, {}).get("function_name", ""))
-            if not function.startswith("aws_lambda_function.") or not re.search(rf"\b{step.lower()}\b", name):
+            if not _invokes(ctx, definition["States"][step], step):
+                target = dig(definition["States"][step], "Parameters.FunctionName")
                 yield Offence(target, at=f"definition States.{step}.Parameters.FunctionName")
+
+    return check
+
+
+def fanout_path(*, tasks: tuple[str, str], maps: tuple[str, str], then: str, max_concurrency: int) -> Check:
+    """A Choice on the main path sends large objects along ``tasks[0]`` -> two Map states (``maps``, each over a
+    list in the state input, one Task inside, at most ``max_concurrency`` at once) -> ``tasks[1]`` -> ``then``."""
+
+    def check(node: Node, ctx: Context) -> Iterator[Offence]:
+        definition = ctx.state_machine_definition(node.value)
+        states = definition["States"]
+        routes = [
+            c.get("Next")
+            for name in _main_path(definition)
+            if states.get(name, {}).get("Type") == "Choice"
+            for c in _as_list(states[name].get("Choices"))
+        ]
+        starts = [r for r in routes if states.get(r, {}).get("Type") == "Task" and _invokes(ctx, states[r], tasks[0])]
+        if not starts:
+            yield Offence(routes or MISSING, at=f"definition: no Choice on the main path leads to {tasks[0]}")
+            return
+        path = _follow(states, starts[0])
+        kinds = [(states[n].get("Type"), n) for n in path]
+        shape = ["Task", "Map", "Map", "Task"]
+        if [k for k, _ in kinds[:4]] != shape or (path[4:5] != [then]):
+            yield Offence(" -> ".join(path), at=f"definition (Next chain from {starts[0]})")
+            return
+        if not _invokes(ctx, states[path[3]], tasks[1]):
+            yield Offence(dig(states[path[3]], "Parameters.FunctionName"), at=f"definition States.{path[3]}")
+        for name, step in zip(path[1:3], maps, strict=True):
+            state = states[name]
+            inner = state.get("ItemProcessor") or state.get("Iterator") or {}
+            inner_states = inner.get("States", {})
+            only = list(inner_states.values())
+            if not (len(only) == 1 and only[0].get("Type") == "Task" and _invokes(ctx, only[0], step)):
+                yield Offence(sorted(inner_states), at=f"definition States.{name}.ItemProcessor (one Task: {step})")
+            if "ItemReader" in state or not str(state.get("ItemsPath", "")).startswith("$."):
+                yield Offence(state.get("ItemsPath", MISSING), at=f"definition States.{name}.ItemsPath")
+            if state.get("MaxConcurrency") != max_concurrency:
+                yield Offence(state.get("MaxConcurrency", MISSING), at=f"definition States.{name}.MaxConcurrency")
 
     return check
 
@@ -482,16 +533,73 @@ def _reaches_fail(scope: Mapping[str, Any], start: str) -> bool:
 
 
 def task_catches(node: Node, ctx: Context) -> Iterator[Offence]:
-    """Every Task (main and failure path) catches States.ALL into a path that ends in a Fail state."""
+    """Every Task and Map (main and failure path) catches States.ALL into a path that ends in a Fail state."""
     definition = ctx.state_machine_definition(node.value)
     scope = definition["States"]
     for name in scope:
         state = scope.get(name, {})
-        if state.get("Type") != "Task":
+        if state.get("Type") not in ("Task", "Map"):
             continue
         catchers = [c for c in _as_list(state.get("Catch")) if "States.ALL" in _as_list(c.get("ErrorEquals"))]
         if not any(_reaches_fail(scope, c.get("Next")) for c in catchers):
             yield Offence(state.get("Catch", MISSING), at=f"definition States.{name}.Catch")
+
+
+_MARK_FAILED = "arn:aws:states:::dynamodb:updateItem"
+_PUBLISH = "arn:aws:states:::sns:publish"
+
+
+def _through_passes(scope: Mapping[str, Any], start: Any) -> str | None:
+    """The first state that is not a Pass, following Next from ``start``."""
+    seen: set[str] = set()
+    while isinstance(start, str) and start not in seen and scope.get(start, {}).get("Type") == "Pass":
+        seen.add(start)
+        start = scope[start].get("Next")
+    return start if isinstance(start, str) else None
+
+
+def _publishes_before_fail(scope: Mapping[str, Any], start: Any) -> bool:
+    seen, todo = set(), [start]
+    while todo:
+        name = todo.pop()
+        if not isinstance(name, str) or name in seen or name not in scope:
+            continue
+        seen.add(name)
+        state = scope[name]
+        if state.get("Resource") == _PUBLISH:
+            return True
+        todo += [state.get("Next"), *(c.get("Next") for c in _as_list(state.get("Catch")))]
+    return False
+
+
+def failure_marked_once(node: Node, ctx: Context) -> Iterator[Offence]:
+    """Every work state's (Lambda Task, Map) Catch on States.ALL reaches, through Pass states only, the conditional
+    update that marks the job FAILED; that update refuses a job already FAILED and then ends without an alert;
+    Tasks inside a Map catch nothing (a failed item must fail its Map)."""
+    definition = ctx.state_machine_definition(node.value)
+    scope = definition["States"]
+    for name, state in scope.items():
+        work = state.get("Type") == "Map" or (
+            state.get("Type") == "Task" and state.get("Resource") not in (_MARK_FAILED, _PUBLISH)
+        )
+        if not work:
+            continue
+        for index, catcher in enumerate(_as_list(state.get("Catch"))):
+            if "States.ALL" not in _as_list(catcher.get("ErrorEquals")):
+                continue
+            target = _through_passes(scope, catcher.get("Next"))
+            marker = scope.get(target or "", {})
+            condition = str(dig(marker, "Parameters.ConditionExpression") or "")
+            if marker.get("Resource") != _MARK_FAILED or "<> :failed" not in condition:
+                yield Offence(target or MISSING, at=f"definition States.{name}.Catch[{index}] (to MarkJobFailed)")
+                continue
+            again = [c for c in _as_list(marker.get("Catch"))
+                     if "DynamoDB.ConditionalCheckFailedException" in _as_list(c.get("ErrorEquals"))]  # fmt: skip
+            if not again or any(_publishes_before_fail(scope, c.get("Next")) for c in again):
+                yield Offence(marker.get("Catch", MISSING), at=f"definition States.{target}.Catch (already FAILED)")
+        for path, inner, _ in _states({"States": {name: state}}):
+            if path != f"States.{name}" and inner.get("Catch"):
+                yield Offence(inner["Catch"], at=f"definition {path}.Catch (inside a Map)")
 
 
 # ------------------------------------------------------------------------------------------ network

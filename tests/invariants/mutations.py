@@ -69,7 +69,11 @@ def on(rtype: str, construct: str | None, edit: Callable[[dict[str, Any]], None]
 
 
 def _swap_validate_and_transform(states: dict[str, Any]) -> None:
-    states["Ingest"]["Next"], states["Transform"]["Next"], states["Validate"]["Next"] = "Transform", "Validate", "Load"
+    states["Route"]["Default"], states["Transform"]["Next"], states["Validate"]["Next"] = (
+        "Transform",
+        "Validate",
+        "Load",
+    )
 
 
 def _del(key: str) -> Callable[[dict[str, Any]], None]:
@@ -209,11 +213,21 @@ MUTATIONS: dict[str, Mutation] = {
         "Transform runs before Validate", lambda doc, s: edit_definition(doc, _swap_validate_and_transform)
     ),
     "SFN-TASK-RETRY": Mutation(
-        "Load retries without backoff",
-        lambda doc, s: edit_definition(doc, lambda st: st["Load"]["Retry"][0].update(BackoffRate=1)),
+        "the Task inside the Map over the ranges retries without backoff",
+        lambda doc, s: edit_definition(
+            doc, lambda st: st["CheckRanges"]["ItemProcessor"]["States"]["Range"]["Retry"][0].update(BackoffRate=1)
+        ),
+    ),
+    "SFN-FANOUT-PATH": Mutation(
+        "the Map over the ranges runs without MaxConcurrency",
+        lambda doc, s: edit_definition(doc, lambda st: st["CheckRanges"].pop("MaxConcurrency")),
     ),
     "SFN-TASK-CATCH": Mutation(
         "Validate has no Catch", lambda doc, s: edit_definition(doc, lambda st: st["Validate"].pop("Catch"))
+    ),
+    "SFN-FAILED-ONCE": Mutation(
+        "a failed partition check alerts without marking the job FAILED",
+        lambda doc, s: edit_definition(doc, lambda st: st["CheckPartitions"]["Catch"][0].update(Next="BuildAlert")),
     ),
     "NET-PRIVATE-SUBNETS": Mutation(
         "first subnet maps public IPs",

@@ -13,6 +13,7 @@ document; ``mutations.py`` holds, per entry, one edit of the document that must 
 from __future__ import annotations
 
 from aspects.data import policy_locations, taggable_resource_types
+from stack.config import FanOutSettings
 from stack.constructs.iam import ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS
 
 from .checks import (
@@ -24,6 +25,8 @@ from .checks import (
     environment_tag,
     equals,
     exact_resources,
+    failure_marked_once,
+    fanout_path,
     gateway_on_private_route_tables,
     governed,
     happy_path,
@@ -54,6 +57,7 @@ DEFAULT_REGION = "us-east-2"
 REQUIRED_TAGS = ("CostCenter", "Environment", "Owner", "Project", "ManagedBy")
 RAW_BUCKET = "financial-data-pipeline-<suffix>"
 PIPELINE_STEPS = ("Ingest", "Validate", "Transform", "Load")
+FANOUT_MAX_CONCURRENCY = FanOutSettings().max_concurrency
 EXPORTS = ("bucket-name", "table-name", "state-machine-arn", "vpc-id", "alert-topic-arn", "private-subnet-ids")
 #: Attributes that name a resource; ``bucket`` only names an aws_s3_bucket (elsewhere it refers to one).
 NAME_ATTRIBUTES = ("name", "name_prefix", "function_name", "layer_name", "alarm_name", "dashboard_name", "tags.Name")
@@ -319,7 +323,23 @@ INVARIANTS: tuple[Invariant, ...] = (
         description="The state machine runs Ingest -> Validate -> Transform -> Load, one Lambda each.",
         select=STATE_MACHINES,
         check=happy_path(PIPELINE_STEPS),
-        expected="Tasks along Next from StartAt: Ingest, Validate, Transform, Load, End; each invokes its function",
+        expected=(
+            "Tasks along Next (a Choice's Default) from StartAt: Ingest, Validate, Transform, Load, End; each invokes "
+            "its function"
+        ),
+    ),
+    Invariant(
+        id="SFN-FANOUT-PATH",
+        area="Step Functions",
+        description="Large objects go Plan -> a Map over the ranges -> a Map over the partitions -> Merge -> Load.",
+        select=STATE_MACHINES,
+        check=fanout_path(
+            tasks=("Plan", "Merge"), maps=("Range", "Partition"), then="Load", max_concurrency=FANOUT_MAX_CONCURRENCY
+        ),
+        expected=(
+            "a Choice on the main path -> Task(plan) -> Map -> Map -> Task(merge) -> Load; each Map: ItemsPath in the "
+            f"state input (no ItemReader), one Task invoking its function, MaxConcurrency == {FANOUT_MAX_CONCURRENCY}"
+        ),
     ),
     Invariant(
         id="SFN-TASK-RETRY",
@@ -332,10 +352,22 @@ INVARIANTS: tuple[Invariant, ...] = (
     Invariant(
         id="SFN-TASK-CATCH",
         area="Step Functions",
-        description="Every Task, failure path included, catches every error into a path that ends in a Fail state.",
+        description="Every Task and Map, failure path included, catches every error on a path ending in a Fail state.",
         select=STATE_MACHINES,
         check=task_catches,
         expected="a Catch on States.ALL whose Next leads to a Fail state",
+    ),
+    Invariant(
+        id="SFN-FAILED-ONCE",
+        area="Step Functions",
+        description="Every failure of a Lambda Task or Map marks the job FAILED once: one alert, none for a repeat.",
+        select=STATE_MACHINES,
+        check=failure_marked_once,
+        expected=(
+            "each States.ALL Catch reaches (through Pass states) the dynamodb:updateItem with "
+            "ConditionExpression '... <> :failed', whose ConditionalCheckFailed Catch ends without sns:publish; "
+            "no Catch on a Task inside a Map"
+        ),
     ),
     # ------------------------------------------------------------------------------------- Network
     Invariant(

@@ -28,7 +28,9 @@ def test_glue_table_declares_the_columns_the_engine_writes(tmp_path: Path) -> No
     from txn_pipeline import engine
 
     source = tmp_path / "in.csv"
-    source.write_text("transaction_id,amount,currency,timestamp,merchant,status\nt,1.5,USD,2024-03-01T10:00:00Z,M,pending\n")
+    source.write_text(
+        "transaction_id,amount,currency,timestamp,merchant,status\nt,1.5,USD,2024-03-01T10:00:00Z,M,pending\n"
+    )
     result = engine.run(source, "csv", curated_dir=tmp_path / "out")
     (parquet,) = result.curated["2024-03-01"]
     written = duckdb.execute(f"DESCRIBE SELECT * FROM read_parquet('{parquet}', hive_partitioning = false)").fetchall()

@@ -60,7 +60,14 @@ def test_raw_bucket(dev_stack: SynthesizedStack) -> None:
     assert rule["apply_server_side_encryption_by_default"]["kms_master_key_id"].startswith("${aws_kms_key.")
     assert rule["bucket_key_enabled"] is True
     _, lifecycle = dev_stack.one("aws_s3_bucket_lifecycle_configuration")
-    (life,) = lifecycle["rule"]
+    life, work = lifecycle["rule"]
+    assert (work["id"], work["status"], work["filter"]) == (
+        "expire-fanout-intermediates",
+        "Enabled",
+        [{"prefix": "work/"}],
+    )
+    assert work["expiration"] == [{"days": 1}] and work["noncurrent_version_expiration"] == [{"noncurrent_days": 1}]
+    assert work["abort_incomplete_multipart_upload"] == [{"days_after_initiation": 1}]
     assert life["status"] == "Enabled"
     assert life["transition"] == [{"days": 90, "storage_class": "GLACIER"}]
     assert life["expiration"] == [{"days": 2555}]
@@ -81,10 +88,12 @@ def test_bucket_policy_denies_insecure_transport(dev_stack: SynthesizedStack) ->
     assert found["DenyOutdatedTls"]["condition"][0]["values"] == ["1.2"]
 
 
-def test_four_arm64_functions_built_alike(dev_stack: SynthesizedStack) -> None:
+def test_eight_arm64_functions_built_alike(dev_stack: SynthesizedStack) -> None:
     functions = dev_stack.resources("aws_lambda_function")
     by_name = {f["function_name"]: f for f in functions.values()}
-    assert sorted(by_name) == ["lambda-ingest-dev", "lambda-load-dev", "lambda-transform-dev", "lambda-validate-dev"]
+    assert sorted(by_name) == sorted(
+        f"lambda-{s}-dev" for s in ("ingest", "validate", "transform", "load", "plan", "range", "partition", "merge")
+    )
     log_groups = {g["name"] for g in dev_stack.resources("aws_cloudwatch_log_group").values()}
     layers = dev_stack.resources("aws_lambda_layer_version")
     by_layer_name = {layer["layer_name"]: name for name, layer in layers.items()}
@@ -105,19 +114,23 @@ def test_four_arm64_functions_built_alike(dev_stack: SynthesizedStack) -> None:
         assert len(fn["vpc_config"]["subnet_ids"]) == 3
         assert len(fn["vpc_config"]["security_group_ids"]) == 1
         assert fn["dead_letter_config"]["target_arn"].startswith("${aws_sqs_queue.")
-        assert fn["reserved_concurrent_executions"] == 10
+        assert fn["reserved_concurrent_executions"] == (
+            30 if name in ("lambda-range-dev", "lambda-partition-dev") else 10
+        )
         assert fn["kms_key_arn"].startswith("${aws_kms_key.")
         assert fn["filename"].startswith("assets/") and fn["filename"].endswith("archive.zip")
         assert fn["source_code_hash"]
         env = fn["environment"]["variables"]
-        assert sorted(env) == [
+        fanout = ["FANOUT_PARTITION_BYTES", "FANOUT_RANGE_BYTES"] if name == "lambda-plan-dev" else []
+        assert sorted(env) == sorted([
             "ALERT_TOPIC_ARN",
             "DATA_BUCKET",
             "ENVIRONMENT_SUFFIX",
             "LOG_LEVEL",
             "SERVICE_NAME",
             "TABLE_NAME",
-        ]
+            *fanout,
+        ])  # fmt: skip
         assert env["SERVICE_NAME"] == name.split("-")[1]
     sizing = {n: (f["timeout"], f["memory_size"], f["ephemeral_storage"]["size"]) for n, f in by_name.items()}
     assert sizing == {
@@ -125,6 +138,10 @@ def test_four_arm64_functions_built_alike(dev_stack: SynthesizedStack) -> None:
         "lambda-validate-dev": (900, 3538, 10240),  # two vCPUs; /tmp holds a 4 GB file and the engine's spill
         "lambda-transform-dev": (900, 3538, 10240),
         "lambda-load-dev": (300, 512, 512),
+        "lambda-plan-dev": (120, 512, 512),
+        "lambda-range-dev": (900, 3538, 2048),  # a 256 MiB range spooled, plus the engine's spill
+        "lambda-partition-dev": (900, 3538, 10240),
+        "lambda-merge-dev": (900, 1024, 512),
     }
 
 
@@ -145,15 +162,19 @@ def test_function_assets_are_packaged(dev_stack: SynthesizedStack) -> None:
 
 def test_lambda_roles_are_least_privilege(dev_stack: SynthesizedStack) -> None:
     policies = {p["name"]: p for p in dev_stack.resources("aws_iam_role_policy").values()}
-    for step in ("ingest", "validate", "transform", "load"):
+    writers = {"validate": ["quarantine/*"], "transform": ["curated/*"], "range": ["work/*"], "partition": ["work/*"],
+               "merge": ["quarantine/*", "curated/*"]}  # fmt: skip
+    for step in ("ingest", "validate", "transform", "load", "plan", "range", "partition", "merge"):
         found = statements(dev_stack, policies[f"lambda-{step}-dev-permissions"]["policy"])
         for statement in found:
             assert statement["effect"] == "Allow"
             assert all("*" not in action for action in statement["actions"]), statement
             if "*" in statement["resources"]:
                 assert set(statement["actions"]) <= ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS, statement
-        writes = {a for s in found for a in s["actions"] if a == "s3:PutObject"}
-        assert bool(writes) == (step in ("validate", "transform")), step
+        written = sorted(r.split("}/", 1)[1] for s in found if "s3:PutObject" in s["actions"] for r in s["resources"])
+        assert written == sorted(writers.get(step, [])), step
+        deletes = [r.split("}/", 1)[1] for s in found if "s3:DeleteObject" in s["actions"] for r in s["resources"]]
+        assert deletes == (["work/*"] if step == "merge" else []), step
 
 
 def test_metadata_table(dev_stack: SynthesizedStack) -> None:
@@ -178,10 +199,37 @@ def test_state_machine(dev_stack: SynthesizedStack) -> None:
     chain, name = [], definition["StartAt"]
     while name:
         chain.append(name)
+        name = states[name].get("Next") or states[name].get("Default")
+    assert chain == ["DescribeJob", "Ingest", "Route", "Validate", "Transform", "Load"]
+    (route,) = states["Route"]["Choices"]
+    assert route["Next"] == "Plan"
+    assert {"Variable": "$.size", "NumericGreaterThan": 2**30} in route["And"]  # FanOutSettings' default: 1 GiB
+    chain, name = [], "Plan"
+    while name:
+        chain.append(name)
         name = states[name].get("Next")
-    assert chain == ["DescribeJob", "Ingest", "Validate", "Transform", "Load"]
-    for step in ("Ingest", "Validate", "Transform", "Load"):
-        (retry,) = states[step]["Retry"]
+    assert chain == ["Plan", "CheckRanges", "CheckPartitions", "Merge", "Load"]
+    for name, items, inner in (("CheckRanges", "$.plan.ranges", "Range"),
+                               ("CheckPartitions", "$.plan.partition_list", "Partition")):  # fmt: skip
+        assert states[name]["Type"] == "Map" and states[name]["ItemsPath"] == items
+        assert states[name]["MaxConcurrency"] == 10 and states[name]["ResultPath"] is None
+        assert states[name]["Catch"][0]["Next"] == f"{name}Failed"
+        assert states[f"{name}Failed"]["Next"] == "MarkJobFailed"
+        assert list(states[name]["ItemProcessor"]["States"]) == [inner]
+        throttled, transient = states[name]["ItemProcessor"]["States"][inner]["Retry"]
+        assert throttled["ErrorEquals"] == ["Lambda.TooManyRequestsException"]  # waits longer for concurrency
+        assert (throttled["MaxAttempts"], throttled["MaxDelaySeconds"], throttled["JitterStrategy"]) == (
+            12,
+            120,
+            "FULL",
+        )
+        assert (
+            "TransientError" in transient["ErrorEquals"]
+            and "Catch" not in states[name]["ItemProcessor"]["States"][inner]
+        )
+    for step in ("Ingest", "Validate", "Transform", "Load", "Plan", "Merge"):
+        throttled, retry = states[step]["Retry"]
+        assert throttled["ErrorEquals"] == ["Lambda.TooManyRequestsException"] and throttled["MaxAttempts"] == 12
         assert retry["BackoffRate"] == 2.0 and retry["JitterStrategy"] == "FULL" and retry["MaxDelaySeconds"] == 30
         assert "TransientError" in retry["ErrorEquals"]
         assert states[step]["Catch"][0]["Next"] == f"{step}Failed"
@@ -221,7 +269,9 @@ def test_dashboard_and_alarms(dev_stack: SynthesizedStack) -> None:
     assert dimensions == {"FunctionName", "StateMachineArn", "TableName", "BucketName"}
     alarms = {a["alarm_name"]: a for a in dev_stack.resources("aws_cloudwatch_metric_alarm").values()}
     expected = {
-        f"alarm-{s}-{m}-dev" for s in ("ingest", "validate", "transform", "load") for m in ("errors", "throttles")
+        f"alarm-{s}-{m}-dev"
+        for s in ("ingest", "validate", "transform", "load", "plan", "range", "partition", "merge")
+        for m in ("errors", "throttles")
     } | {"alarm-executions-failed-dev", "alarm-dlq-depth-dev"}
     assert set(alarms) == expected
     for alarm in alarms.values():

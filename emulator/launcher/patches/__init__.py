@@ -20,6 +20,8 @@ from . import (
     lambda_error_type,
     one_https_port,
     s3_event_version_id,
+    s3_versioned_range,
+    sfn_lambda_throttle,
     sfn_tracing,
 )
 
@@ -30,7 +32,9 @@ RESPONSE_FIXES: tuple[ModuleType, ...] = (
     ec2_flow_logs,
     ec2_prefix_list_rules,
     sfn_tracing,
+    sfn_lambda_throttle,
     s3_event_version_id,
+    s3_versioned_range,
     lambda_error_type,
 )
 #: Every patch: the response fixes, then the HTTPS-only one.

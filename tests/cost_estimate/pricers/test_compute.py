@@ -116,10 +116,26 @@ def test_state_transitions_counted_from_the_definition() -> None:
     assert usd(items, "traces recorded") == pytest.approx(730 * 0.000005)
 
 
+def test_a_choice_counts_its_default_path() -> None:
+    choosing = {
+        "StartAt": "A",
+        "States": {
+            "A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "NumericGreaterThan": 1, "Next": "C"}],
+                  "Default": "B"},
+            "B": {"Type": "Pass", "Next": "D"},
+            "C": {"Type": "Map", "ItemProcessor": {}, "End": True},
+            "D": {"Type": "Succeed"},
+        },
+    }  # fmt: skip
+    ctx = context({"aws_sfn_state_machine": {"sm": machine(choosing)}})
+    items, _ = compute.state_machine(ctx, resource(ctx, "aws_sfn_state_machine", "sm"))
+    assert "3 states on the success path" in items[0].basis  # A (the Choice), B, D: the Map is never entered
+
+
 def test_a_branching_definition_needs_the_profile() -> None:
     branching = {
         "StartAt": "A",
-        "States": {"A": {"Type": "Choice", "Choices": [], "Default": "B"}, "B": {"Type": "Succeed"}},
+        "States": {"A": {"Type": "Map", "ItemProcessor": {}, "Next": "B"}, "B": {"Type": "Succeed"}},
     }
     ctx = context({"aws_sfn_state_machine": {"sm": machine(branching)}})
     sm = resource(ctx, "aws_sfn_state_machine", "sm")

@@ -46,4 +46,3 @@ def run_check(workdir: Path, *args: str) -> dict[str, bool | str]:
 def reproductions(tmp_path_factory: pytest.TempPathFactory) -> Reproductions:
     base = tmp_path_factory.mktemp("ministack-check")
     return Reproductions(unpatched=run_check(base / "unpatched"), patched=run_check(base / "patched", "--patched"))
-

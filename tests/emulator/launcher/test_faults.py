@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from emulator.launcher.faults import take_fault
+from emulator.launcher.faults import take, take_fault
 from emulator.ministack import MiniStack, server_env
 
 
@@ -34,3 +34,12 @@ def test_faults_are_per_function_and_default_to_transient_error(tmp_path: Path) 
 
 def test_no_file_means_no_fault(tmp_path: Path) -> None:
     assert take_fault(str(tmp_path / "faults.json"), "validate-fn") is None
+
+
+def test_a_fault_after_the_handler_ran_says_so(tmp_path: Path) -> None:
+    server = _server(tmp_path)
+    server.inject_faults("range-fn", count=1, after=True)
+    server.inject_faults("plan-fn", count=1)
+    path = str(tmp_path / "faults.json")
+    assert (take(path, "range-fn"), take(path, "range-fn")) == (("TransientError", True), None)
+    assert take(path, "plan-fn") == ("TransientError", False)

@@ -25,7 +25,7 @@ def test_https_mode_installs_every_patch_then_the_fault_injection_and_drops_pyth
     lines, pythonpath = _set_up(tmp_path / "https", USE_SSL="1")
     replaced = [line.removeprefix("harness patch: ").split(":", 1)[0] for line in lines]
     assert pythonpath is None
-    assert len(replaced) == 16 and len(set(replaced)) == 15  # _execute_function_warm twice: error type, then faults
+    assert len(replaced) == 18 and len(set(replaced)) == 17  # _execute_function_warm twice: error type, then faults
     assert replaced[-3:] == ["lambda_svc._execute_function_warm", "lambda_svc._execute_function_warm",
                              "app._port_is_bindable"]  # fmt: skip
     assert "fault injection from" in lines[-2]
@@ -33,4 +33,4 @@ def test_https_mode_installs_every_patch_then_the_fault_injection_and_drops_pyth
 
 def test_plain_http_keeps_ministacks_port_choice(tmp_path: Path) -> None:
     lines, _ = _set_up(tmp_path / "http")
-    assert len(lines) == 15 and not [line for line in lines if "_port_is_bindable" in line]
+    assert len(lines) == 17 and not [line for line in lines if "_port_is_bindable" in line]

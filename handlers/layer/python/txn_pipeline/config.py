@@ -36,6 +36,9 @@ class Settings:
     work_dir: Path = Path(tempfile.gettempdir())
     #: seconds between "progress" log lines of validate/transform on a long object
     progress_every_s: float = 15.0
+    #: fan-out of a large object: bytes per range, and bytes of the file per hash partition
+    fanout_range_bytes: int = 256 * 2**20
+    fanout_partition_bytes: int = 2 * 2**30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -47,12 +50,16 @@ class Settings:
             ttl = int(e.get("JOB_TTL_DAYS") or 90)
             progress_every_s = float(e.get("PROGRESS_EVERY_S") or 15.0)
             threads = int(e.get("ENGINE_THREADS") or os.cpu_count() or 1)
+            range_bytes = int(e.get("FANOUT_RANGE_BYTES") or 256 * 2**20)
+            partition_bytes = int(e.get("FANOUT_PARTITION_BYTES") or 2 * 2**30)
         except ValueError as exc:
             raise ConfigurationError(f"bad numeric setting: {exc}") from exc
         if not progress_every_s >= 0:
             raise ConfigurationError("PROGRESS_EVERY_S must be >= 0")
         if threads < 1:
             raise ConfigurationError("ENGINE_THREADS must be >= 1")
+        if range_bytes < 1 or partition_bytes < 1:
+            raise ConfigurationError("FANOUT_RANGE_BYTES and FANOUT_PARTITION_BYTES must be >= 1")
         return cls(
             table_name=e["TABLE_NAME"],
             data_bucket=e["DATA_BUCKET"],
@@ -65,6 +72,8 @@ class Settings:
             engine_threads=threads,
             work_dir=Path(e.get("WORK_DIR") or tempfile.gettempdir()),
             progress_every_s=progress_every_s,
+            fanout_range_bytes=range_bytes,
+            fanout_partition_bytes=partition_bytes,
         )
 
 

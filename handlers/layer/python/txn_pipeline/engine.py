@@ -33,10 +33,9 @@ from . import records as rec
 from . import rules
 from .currencies import MINOR_UNITS
 from .errors import FileTooLargeError, InvalidFileError
-from .models import REQUIRED_FIELDS, Counts
+from .models import DUPLICATE_REASON, REQUIRED_FIELDS, Counts
 from .reader import BLANK_MARK, parse_header
 
-DUPLICATE_REASON = "duplicate transaction_id within file"
 AMOUNT_TYPE = "DECIMAL(22,4)"  # 18 integer digits (the rule's limit) and the largest minor units (4)
 #: the curated Parquet schema (the Glue table declares the same columns: stack/constructs/analytics.py)
 CURATED_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -384,6 +383,42 @@ class Engine:
                ) QUALIFY row_number() OVER (PARTITION BY tid ORDER BY row) > 1""",
         )
 
+    def skip_duplicates(self) -> None:
+        """No duplicate check in this pass: a byte range of a larger file, whose ids the hash
+        partitions check across every range (:func:`check_partition`)."""
+        self.con.execute("CREATE TEMP TABLE losers (src VARCHAR, id BIGINT, row BIGINT)")
+
+    def write_partitions(self, outdir: Path, *, range_index: int, partitions: int) -> dict[int, Path]:
+        """Every valid row with its range and row number, as one Parquet file per hash partition of
+        its transaction id (``outdir/part=<p>.parquet``, an empty file for a partition with no rows),
+        in one scan of the table; returns partition -> file."""
+        columns = "row, tid, amount, currency, instant, merchant, status, extra"
+        source = f"(SELECT {columns} FROM {self._numbered_bulk('ok')} UNION ALL SELECT {columns} FROM side WHERE ok)"
+        staged = outdir / "by_part"
+        outdir.mkdir(parents=True, exist_ok=True)
+        with self._timed("partitions"):
+            self.con.execute(
+                f"""COPY (SELECT CAST({int(range_index)} AS INTEGER) AS range, row, {_partition_columns("")},
+                           CAST({partition_of("tid", partitions)} AS INTEGER) AS part FROM {source})
+                    TO {rules.sql_string(str(staged))} ({PARQUET_OPTIONS}, PARTITION_BY (part), OVERWRITE)"""
+            )
+            out: dict[int, Path] = {}
+            for p in range(partitions):
+                files = sorted((staged / f"part={p}").glob("*.parquet"))
+                target = outdir / f"part={p}.parquet"
+                query = (
+                    f"SELECT * FROM read_parquet([{', '.join(rules.sql_string(str(f)) for f in files)}])"
+                    if files
+                    else f"SELECT CAST(NULL AS INTEGER) AS range, CAST(NULL AS BIGINT) AS row, "
+                    f"{_partition_columns('', empty=True)} WHERE false"
+                )
+                if len(files) == 1:
+                    files[0].rename(target)
+                else:
+                    self.con.execute(f"COPY ({query}) TO {rules.sql_string(str(target))} ({PARQUET_OPTIONS})")
+                out[p] = target
+        return out
+
     @staticmethod
     def _accepted() -> str:
         return """(
@@ -478,6 +513,87 @@ class Engine:
             exact = Decimal(total).quantize(Decimal(1).scaleb(-MINOR_UNITS[currency]))
             out[(day, currency)] = (int(count), f"{exact:f}")
         return out
+
+
+def partition_of(column: str, partitions: int) -> str:
+    """The hash partition (0..partitions-1) of a transaction id: the same SQL in every range's pass."""
+    return f"hash({column}) % {int(partitions)}"
+
+
+def _partition_columns(prefix: str, *, empty: bool = False) -> str:
+    """The curated values as the range passes write them (``empty``: typed NULLs, for an empty file)."""
+    if empty:
+        return ", ".join(f"CAST(NULL AS {t}) AS {_ident(n)}" for n, t in CURATED_COLUMNS)
+    sources = ("tid", "amount", "currency", "instant", "merchant", "status", "extra")
+    return ", ".join(f"{prefix}{src} AS {_ident(n)}" for (n, _), src in zip(CURATED_COLUMNS, sources, strict=True))
+
+
+_DUPLICATE_RAW = (
+    "[transaction_id, CAST(amount AS VARCHAR), CAST(currency AS VARCHAR), "
+    "strftime(\"timestamp\", '%Y-%m-%dT%H:%M:%S.%fZ'), merchant, CAST(status AS VARCHAR)]"
+)
+
+
+@dataclass(slots=True)
+class PartitionResult:
+    """One hash partition checked: its valid rows, the later occurrences of an id (rejected as
+    duplicates, with range and row), the curated Parquet files by day and their totals."""
+
+    valid: int
+    duplicates: list[tuple[int, Rejected]]  # (range, rejection with the row number within its range)
+    curated: dict[str, list[Path]]
+    #: (day, currency) -> (count, exact sum as text, not rounded: partitions are added up later)
+    aggregates: dict[tuple[str, str], tuple[int, str]]
+
+
+def check_partition(files: Sequence[Path], outdir: Path, *, limits: Limits | None = None) -> PartitionResult:
+    """Duplicates across every range of one hash partition, exactly: the first valid occurrence of an
+    id in file order (range, then row) wins, as in one pass over the whole file; then the winners as
+    curated Parquet by UTC day and the totals of what was written."""
+    con = connect(limits or Limits())
+    try:
+        paths = [str(f) for f in files]
+        con.execute("CREATE TABLE rows AS SELECT * FROM read_parquet($paths)", {"paths": paths})
+        con.execute(
+            """CREATE TEMP TABLE repeated AS SELECT hash(transaction_id) AS h FROM rows
+               GROUP BY h HAVING count(*) > 1"""
+        )
+        con.execute(
+            """CREATE TEMP TABLE losers AS SELECT range, row FROM rows
+               WHERE hash(transaction_id) IN (SELECT h FROM repeated)
+               QUALIFY row_number() OVER (PARTITION BY transaction_id ORDER BY range, row) > 1"""
+        )
+        ((valid,),) = con.execute("SELECT count(*) FROM rows").fetchall()
+        duplicates = [
+            (int(rng), Rejected(int(row), (("transaction_id", DUPLICATE_REASON),),
+                                {n: _restore(v) for n, v in zip(REQUIRED_FIELDS, values, strict=True)}))
+            for rng, row, values in con.execute(
+                f"""SELECT r.range, r.row, {_DUPLICATE_RAW} FROM rows r SEMI JOIN losers l
+                    ON r.range = l.range AND r.row = l.row ORDER BY r.range, r.row"""
+            ).fetchall()
+        ]  # fmt: skip
+        names = ", ".join(_ident(n) for n, _ in CURATED_COLUMNS)
+        con.execute(
+            f"""COPY (SELECT {names}, CAST("timestamp" AS DATE) AS date FROM rows r
+                      ANTI JOIN losers l ON r.range = l.range AND r.row = l.row)
+                TO {rules.sql_string(str(outdir))} ({PARQUET_OPTIONS}, PARTITION_BY (date), OVERWRITE)"""
+        )
+        curated: dict[str, list[Path]] = {}
+        for path in sorted(outdir.glob("date=*/*.parquet")):
+            curated.setdefault(path.parent.name.removeprefix("date="), []).append(path)
+        aggregates: dict[tuple[str, str], tuple[int, str]] = {}
+        written = [str(p) for day in sorted(curated) for p in curated[day]]
+        if written:
+            for day, currency, count, total in con.execute(
+                """SELECT CAST(date AS VARCHAR), currency, count(*), CAST(sum(amount) AS VARCHAR)
+                   FROM read_parquet($paths, hive_partitioning = true, hive_types = {'date': DATE})
+                   GROUP BY ALL ORDER BY ALL""",
+                {"paths": written},
+            ).fetchall():
+                aggregates[(day, currency)] = (int(count), str(total))
+        return PartitionResult(int(valid), duplicates, curated, aggregates)
+    finally:
+        con.close()
 
 
 def _restore(value: str | None) -> str:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 REQUIRED_FIELDS: tuple[str, ...] = ("transaction_id", "amount", "currency", "timestamp", "merchant", "status")
+#: the reason of a later valid occurrence of a transaction id (the first one is curated)
+DUPLICATE_REASON = "duplicate transaction_id within file"
 ALLOWED_STATUSES: frozenset[str] = frozenset({"pending", "completed", "failed", "refunded", "reversed"})
 
 
