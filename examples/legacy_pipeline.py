@@ -33,7 +33,6 @@ from pathlib import Path
 from aspects import GovernancePolicy, govern, suppress
 from aspects.synth import synth_failure
 from stack.app import config_from_env, summarize
-from stack.config import SINGLE_PATH_STEPS as STEPS
 from stack.config import PipelineConfig
 from stack.constructs.data_bucket import DataBucket
 from stack.constructs.encryption import DataKey
@@ -44,6 +43,7 @@ from stack.constructs.monitoring import AlarmSpec, Monitoring, dashboard_body
 from stack.constructs.network import PrivateNetwork
 from stack.constructs.pipeline_function import PipelineFunction, SharedLayer
 from stack.pipeline_stack import HANDLERS
+from stack.steps import SINGLE_PATH
 from tfcdk import App, Construct, LocalBackend, TerraformStack
 from tfcdk.aws import load
 
@@ -123,7 +123,7 @@ class LegacyPipelineStack(TerraformStack):
                        "ENVIRONMENT_SUFFIX": c.environment_suffix, "LOG_LEVEL": "INFO"}  # fmt: skip
         use_key = Statement(sid="UseDataKey", actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key.arn])
         self.functions: dict[str, PipelineFunction] = {}
-        for step in STEPS:
+        for step in (s.name for s in SINGLE_PATH):
             s3_actions, prefixes, table_actions = STEP_ACCESS[step]
             settings = c.functions[step]
             self.functions[step] = PipelineFunction(

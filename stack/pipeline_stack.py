@@ -15,7 +15,7 @@ from aspects.policy import load_policy
 from tfcdk import Construct, LocalBackend, S3Backend, TerraformStack
 from tfcdk.aws import load
 
-from .config import STEPS, PipelineConfig
+from .config import PipelineConfig
 from .constructs.analytics import CuratedAnalytics
 from .constructs.data_bucket import WORK_PREFIX, DataBucket
 from .constructs.encryption import DataKey
@@ -29,6 +29,7 @@ from .constructs.pipeline_function import DependencyLayer, PipelineFunction, Sha
 from .constructs.workflow import Workflow
 from .constructs.workflow_definition import FanOut
 from .layer_build import AWS_ARM64, Platform, build, check_limits, unzipped_size
+from .steps import NAMES as STEPS
 
 _provider = load("provider")
 _caller = load("data_aws_caller_identity")
