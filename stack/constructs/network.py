@@ -7,6 +7,7 @@ through free gateway endpoints and need no interface endpoint (see README, "Cost
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from tfcdk import Construct
 from tfcdk.aws import load
@@ -23,6 +24,17 @@ _sg = load("security_group")
 _egress = load("vpc_security_group_egress_rule")
 _default_sg = load("default_security_group")
 _flow_log = load("flow_log")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Placement:
+    """Where a function runs in the network: its subnets and security groups, with their ARNs (the scope of
+    the ENIs its role may manage)."""
+
+    subnet_ids: Sequence[str]
+    subnet_arns: Sequence[str]
+    security_group_ids: Sequence[str]
+    security_group_arns: Sequence[str]
 
 
 class PrivateNetwork(Construct):
@@ -104,6 +116,13 @@ class PrivateNetwork(Construct):
         self._flow_logs(name, account_id=account_id, retention=log_retention_days, kms_key_arn=kms_key_arn)
         self.subnet_ids: list[str] = [s.id for s in self.subnets]
         self.security_group_ids: list[str] = [self.function_sg.id]
+        #: where the pipeline's functions run: the private subnets and the HTTPS-only security group
+        self.placement = Placement(
+            subnet_ids=self.subnet_ids,
+            subnet_arns=[s.arn for s in self.subnets],
+            security_group_ids=self.security_group_ids,
+            security_group_arns=[self.function_sg.arn],
+        )
 
     def _flow_logs(self, name: str, *, account_id: str, retention: int, kms_key_arn: str) -> None:
         self.flow_log_group = encrypted_log_group(
