@@ -50,8 +50,8 @@ class Workflow(Construct):
         account_id: str,
         raw_prefix: str = "raw/",
     ) -> None:
-        """``functions`` maps step name ("Ingest".."Load", with ``fanout`` also "Plan".."Merge") to
-        (function ARN, timeout seconds)."""
+        """``functions`` maps the state of each step (:mod:`stack.steps`; the large-object path's only with
+        ``fanout``) to (function ARN, timeout seconds)."""
         super().__init__(scope, id_)
         self.definition = build_definition(
             function_arns={step: arn for step, (arn, _) in functions.items()},
