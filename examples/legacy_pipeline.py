@@ -94,8 +94,8 @@ class LegacyPipelineStack(TerraformStack):
         partition = _partition.DataAwsPartition(self, "partition").partition
         staging = staging_dir / c.environment_suffix
 
-        key = DataKey(self, "data_key", name=c.name("kms", "data"), account_id=account_id, region=c.region,
-                      partition=partition)  # fmt: skip
+        account = Account(id=account_id, region=c.region, partition=partition)
+        key = DataKey(self, "data_key", name=c.name("kms", "data"), account=account)
         bucket = DataBucket(self, "data_bucket", bucket_name=c.bucket_name, kms_key_arn=key.arn)
         bucket.node.try_remove_child("lifecycle")  # no lifecycle rules: everything stays in S3 Standard
         table = MetadataTable(self, "metadata", name=c.name("ddb", "metadata"), kms_key_arn=key.arn)
@@ -106,7 +106,7 @@ class LegacyPipelineStack(TerraformStack):
                         kms_key_arn=key.arn, alert_email=c.alert_email)  # fmt: skip
         network = PrivateNetwork(
             self, "network", name=f"pipeline-{c.environment_suffix}", cidr=c.vpc_cidr,
-            subnet_cidrs=c.private_subnet_cidrs, zones=c.zones, region=c.region, account_id=account_id,
+            subnet_cidrs=c.private_subnet_cidrs, zones=c.zones, account=account,
             log_retention_days=c.log_retention_days, kms_key_arn=key.arn,
         )  # fmt: skip
         self._nat_per_zone(network, c)
@@ -116,7 +116,7 @@ class LegacyPipelineStack(TerraformStack):
         suppress(layer, "FIN-005", X86_REASON)
 
         context = FunctionContext(
-            account=Account(id=account_id, region=c.region, partition=partition), placement=network.placement,
+            account=account, placement=network.placement,
             staging=staging, layer_arns=[layer.arn], kms_key_arn=key.arn, dead_letter_queue_arn=alerts.dlq_arn,
             log_retention_days=c.log_retention_days,
         )  # fmt: skip

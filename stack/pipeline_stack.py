@@ -89,10 +89,7 @@ class PipelineStack(TerraformStack):
         account = Account(id=account_id, region=c.region, partition=partition)
         staging = staging_dir / c.environment_suffix
 
-        self.key = DataKey(
-            self, "data_key", name=c.name("kms", "data"), account_id=account.id, region=c.region,
-            partition=account.partition,
-        )  # fmt: skip
+        self.key = DataKey(self, "data_key", name=c.name("kms", "data"), account=account)
         self.bucket = DataBucket(self, "data_bucket", bucket_name=c.bucket_name, kms_key_arn=self.key.arn)
         self.table = MetadataTable(self, "metadata", name=c.name("ddb", "metadata"), kms_key_arn=self.key.arn)
         self.alerts = Alerts(
@@ -101,7 +98,7 @@ class PipelineStack(TerraformStack):
         )  # fmt: skip
         self.network = PrivateNetwork(
             self, "network", name=f"pipeline-{c.environment_suffix}", cidr=c.vpc_cidr,
-            subnet_cidrs=c.private_subnet_cidrs, zones=c.zones, region=c.region, account_id=account.id,
+            subnet_cidrs=c.private_subnet_cidrs, zones=c.zones, account=account,
             log_retention_days=c.log_retention_days, kms_key_arn=self.key.arn,
         )  # fmt: skip
         deps = dependencies or DependencyBuild()
@@ -129,7 +126,7 @@ class PipelineStack(TerraformStack):
             fanout=FanOut(threshold_bytes=c.fanout.threshold_bytes, max_concurrency=c.fanout.max_concurrency),
             table_name=self.table.name, table_arn=self.table.arn, alert_topic_arn=self.alerts.topic_arn,
             bucket_name=c.bucket_name, kms_key_arn=self.key.arn, dead_letter_queue_arn=self.alerts.dlq_arn,
-            log_retention_days=c.log_retention_days, account_id=account.id,
+            log_retention_days=c.log_retention_days, account=account,
         )  # fmt: skip
         self.alerts.allow_event_rule(rule_arn=self.workflow.rule.arn)
         self.analytics = CuratedAnalytics(
@@ -138,8 +135,7 @@ class PipelineStack(TerraformStack):
             workgroup_name=c.name("athena", "analysts"), policy_name=c.name("policy", "curated-readers"),
             bucket_name=c.bucket_name, bucket_arn=self.bucket.arn, data_prefix="curated/",
             results_prefix="athena-results/", columns=CURATED_COLUMNS, partition_key="date", first_day="2000-01-01",
-            kms_key_arn=self.key.arn, bytes_scanned_cutoff=100 * 2**30, account_id=account.id, region=c.region,
-            partition=account.partition,
+            kms_key_arn=self.key.arn, bytes_scanned_cutoff=100 * 2**30, account=account,
         )  # fmt: skip
         self.monitoring = Monitoring(
             self, "monitoring", dashboard_name=c.name("dashboard", "pipeline"), region=c.region,
@@ -147,23 +143,7 @@ class PipelineStack(TerraformStack):
             table_name=self.table.name, bucket_name=self.bucket.name, alarms=self._alarms(),
             alert_topic_arn=self.alerts.topic_arn,
         )  # fmt: skip
-        self.exports = Exports(
-            self,
-            "exports",
-            prefix=f"/pipeline/{c.environment_suffix}/",
-            values={
-                "bucket-name": self.bucket.name,
-                "table-name": self.table.name,
-                "state-machine-arn": self.workflow.arn,
-                "vpc-id": self.network.vpc.id,
-                "alert-topic-arn": self.alerts.topic_arn,
-                "athena-workgroup": self.analytics.workgroup_name,
-                "glue-database": self.analytics.database_name,
-                "curated-table": self.analytics.table_name,
-                "curated-readers-policy-arn": self.analytics.reader_policy.arn,
-            },
-            lists={"private-subnet-ids": self.network.subnet_ids},
-        )
+        self.exports = self._exports()
 
     def _backend(self, id_: str) -> None:
         backend = self.config.backend
@@ -252,6 +232,26 @@ class PipelineStack(TerraformStack):
             )
         )
         return alarms
+
+    def _exports(self) -> Exports:
+        """What other stacks and the operations tools read, under ``/pipeline/<suffix>/`` in SSM."""
+        return Exports(
+            self,
+            "exports",
+            prefix=f"/pipeline/{self.config.environment_suffix}/",
+            values={
+                "bucket-name": self.bucket.name,
+                "table-name": self.table.name,
+                "state-machine-arn": self.workflow.arn,
+                "vpc-id": self.network.vpc.id,
+                "alert-topic-arn": self.alerts.topic_arn,
+                "athena-workgroup": self.analytics.workgroup_name,
+                "glue-database": self.analytics.database_name,
+                "curated-table": self.analytics.table_name,
+                "curated-readers-policy-arn": self.analytics.reader_policy.arn,
+            },
+            lists={"private-subnet-ids": self.network.subnet_ids},
+        )
 
     def _check_lambda_limits(self) -> None:
         """Each function's code and layers, unzipped, against Lambda's limits (fails the synth)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from tfcdk import Construct
 from tfcdk.aws import load
 
+from .account import Account
 from .iam import Statement, service_role
 from .logs import encrypted_log_group
 
@@ -47,8 +48,7 @@ class PrivateNetwork(Construct):
         cidr: str,
         subnet_cidrs: Sequence[str],
         zones: Sequence[str],
-        region: str,
-        account_id: str,
+        account: Account,
         log_retention_days: int,
         kms_key_arn: str,
     ) -> None:
@@ -88,7 +88,7 @@ class PrivateNetwork(Construct):
                 self,
                 f"{service}_endpoint",
                 vpc_id=self.vpc.id,
-                service_name=f"com.amazonaws.{region}.{service}",
+                service_name=f"com.amazonaws.{account.region}.{service}",
                 vpc_endpoint_type="Gateway",
                 route_table_ids=[self.route_table.id],
                 tags={"Name": f"vpce-{service}-{name}"},
@@ -113,7 +113,7 @@ class PrivateNetwork(Construct):
                 to_port=443,
                 prefix_list_id=endpoint.prefix_list_id,
             )
-        self._flow_logs(name, account_id=account_id, retention=log_retention_days, kms_key_arn=kms_key_arn)
+        self._flow_logs(name, account_id=account.id, retention=log_retention_days, kms_key_arn=kms_key_arn)
         self.subnet_ids: list[str] = [s.id for s in self.subnets]
         self.security_group_ids: list[str] = [self.function_sg.id]
         #: where the pipeline's functions run: the private subnets and the HTTPS-only security group
