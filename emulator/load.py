@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ops.pipeline import AlertInbox, Exports, Pipeline, entered_states, job_id_for, object_created_event
+from stack.steps import FANOUT
 from tools.datagen import generate
 
 from . import ministack as emu
@@ -257,7 +258,7 @@ def _check(pipeline: Pipeline, outcomes: dict[str, JobOutcome], alerts: list[dic
         expect((read, rej) == (f.rows, f.bad), f"{f.key}: read/rejected {(read, rej)}, generated {(f.rows, f.bad)}")
         if f.kind == "large":
             visited = entered_states(pipeline.history(o.executions[0]["executionArn"]))
-            expect({"CheckRanges", "CheckPartitions", "Merge"} <= set(visited), f"large: visited {visited}")
+            expect({s.map_state or s.state for s in FANOUT} <= set(visited), f"large: visited {visited}")
             expect(int(item.get("ranges") or 0) >= 8, f"large: {item.get('ranges')} ranges, want >= 8")
         rows += read
         accepted += acc

@@ -24,6 +24,7 @@ audit: it is an input to the cost comparison only.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -33,8 +34,8 @@ from pathlib import Path
 from aspects import GovernancePolicy, govern, suppress
 from aspects.synth import synth_failure
 from stack.app import config_from_env, summarize
-from stack.config import SINGLE_PATH_STEPS as STEPS
 from stack.config import PipelineConfig
+from stack.constructs.account import Account
 from stack.constructs.data_bucket import DataBucket
 from stack.constructs.encryption import DataKey
 from stack.constructs.iam import Statement
@@ -42,8 +43,9 @@ from stack.constructs.messaging import Alerts
 from stack.constructs.metadata_table import PITR_RECOVERY_DAYS, MetadataTable
 from stack.constructs.monitoring import AlarmSpec, Monitoring, dashboard_body
 from stack.constructs.network import PrivateNetwork
-from stack.constructs.pipeline_function import PipelineFunction, SharedLayer
+from stack.constructs.pipeline_function import FunctionContext, PipelineFunction, SharedLayer
 from stack.pipeline_stack import HANDLERS
+from stack.steps import SINGLE_PATH, FunctionSettings
 from tfcdk import App, Construct, LocalBackend, TerraformStack
 from tfcdk.aws import load
 
@@ -62,6 +64,7 @@ _target = load("cloudwatch_event_target")
 _permission = load("lambda_permission")
 
 LEGACY_ARCHITECTURE = "x86_64"
+LEGACY_TMP_MB = 512  # the old functions had Lambda's default /tmp
 LEGACY_CAPACITY = 25  # provisioned read and write capacity units (sized for bursts of files, not the average)
 PUBLIC_SUBNET_CIDRS = ("10.0.48.0/20", "10.0.64.0/20", "10.0.80.0/20")
 ORCHESTRATOR_SOURCE = Path(__file__).with_name("legacy_orchestrator")
@@ -91,8 +94,8 @@ class LegacyPipelineStack(TerraformStack):
         partition = _partition.DataAwsPartition(self, "partition").partition
         staging = staging_dir / c.environment_suffix
 
-        key = DataKey(self, "data_key", name=c.name("kms", "data"), account_id=account_id, region=c.region,
-                      partition=partition)  # fmt: skip
+        account = Account(id=account_id, region=c.region, partition=partition)
+        key = DataKey(self, "data_key", name=c.name("kms", "data"), account=account)
         bucket = DataBucket(self, "data_bucket", bucket_name=c.bucket_name, kms_key_arn=key.arn)
         bucket.node.try_remove_child("lifecycle")  # no lifecycle rules: everything stays in S3 Standard
         table = MetadataTable(self, "metadata", name=c.name("ddb", "metadata"), kms_key_arn=key.arn)
@@ -103,7 +106,7 @@ class LegacyPipelineStack(TerraformStack):
                         kms_key_arn=key.arn, alert_email=c.alert_email)  # fmt: skip
         network = PrivateNetwork(
             self, "network", name=f"pipeline-{c.environment_suffix}", cidr=c.vpc_cidr,
-            subnet_cidrs=c.private_subnet_cidrs, zones=c.zones, region=c.region, account_id=account_id,
+            subnet_cidrs=c.private_subnet_cidrs, zones=c.zones, account=account,
             log_retention_days=c.log_retention_days, kms_key_arn=key.arn,
         )  # fmt: skip
         self._nat_per_zone(network, c)
@@ -112,37 +115,34 @@ class LegacyPipelineStack(TerraformStack):
         layer.layer.add_override("compatible_architectures.0", LEGACY_ARCHITECTURE)
         suppress(layer, "FIN-005", X86_REASON)
 
-        common = {
-            "staging": staging, "layer_arns": [layer.arn], "subnet_ids": network.subnet_ids,
-            "subnet_arns": [s.arn for s in network.subnets], "security_group_ids": network.security_group_ids,
-            "security_group_arns": [network.function_sg.arn], "log_retention_days": c.log_retention_days,
-            "kms_key_arn": key.arn, "dead_letter_queue_arn": alerts.dlq_arn, "account_id": account_id,
-            "region": c.region, "partition": partition,
-        }  # fmt: skip
+        context = FunctionContext(
+            account=account, placement=network.placement,
+            staging=staging, layer_arns=[layer.arn], kms_key_arn=key.arn, dead_letter_queue_arn=alerts.dlq_arn,
+            log_retention_days=c.log_retention_days,
+        )  # fmt: skip
         environment = {"TABLE_NAME": table.name, "DATA_BUCKET": bucket.name, "ALERT_TOPIC_ARN": alerts.topic_arn,
                        "ENVIRONMENT_SUFFIX": c.environment_suffix, "LOG_LEVEL": "INFO"}  # fmt: skip
         use_key = Statement(sid="UseDataKey", actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key.arn])
         self.functions: dict[str, PipelineFunction] = {}
-        for step in STEPS:
+        for step in (s.name for s in SINGLE_PATH):
             s3_actions, prefixes, table_actions = STEP_ACCESS[step]
-            settings = c.functions[step]
             self.functions[step] = PipelineFunction(
                 self, f"{step}_fn", function_name=c.name("lambda", step), role_name=c.name("role", f"lambda-{step}"),
-                source=HANDLERS / "functions" / step, memory_mb=settings.memory_mb,
-                timeout_seconds=settings.timeout_seconds, reserved_concurrency=settings.reserved_concurrency,
+                source=HANDLERS / "functions" / step,
+                settings=dataclasses.replace(c.functions[step], ephemeral_storage_mb=LEGACY_TMP_MB),
                 environment={**environment, "SERVICE_NAME": step},
                 permissions=[
                     Statement(sid="Objects", actions=s3_actions, resources=[f"{bucket.arn}/{p}" for p in prefixes]),
                     Statement(sid="JobTable", actions=table_actions, resources=[table.arn]),
                     use_key,
                 ],
-                **common,
+                context=context,
             )  # fmt: skip
         step_arns = [fn.arn for fn in self.functions.values()]
         orchestrator = PipelineFunction(
             self, "orchestrator_fn", function_name=c.name("lambda", "orchestrator"),
-            role_name=c.name("role", "lambda-orchestrator"), source=ORCHESTRATOR_SOURCE, memory_mb=256,
-            timeout_seconds=900, reserved_concurrency=10,
+            role_name=c.name("role", "lambda-orchestrator"), source=ORCHESTRATOR_SOURCE,
+            settings=FunctionSettings(memory_mb=256, timeout_seconds=900, reserved_concurrency=10),
             environment={**environment, "SERVICE_NAME": "orchestrator",
                          **{f"{step.upper()}_FUNCTION": fn.name for step, fn in self.functions.items()}},
             permissions=[
@@ -150,7 +150,7 @@ class LegacyPipelineStack(TerraformStack):
                 Statement(sid="PublishAlert", actions=["sns:Publish"], resources=[alerts.topic_arn]),
                 use_key,
             ],
-            **common,
+            context=context,
         )  # fmt: skip
         self.functions["orchestrator"] = orchestrator
         for fn in self.functions.values():

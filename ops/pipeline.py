@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from stack.steps import SINGLE_PATH
+
 
 class Clients(Protocol):
     """Anything that makes boto3 clients: the emulator (``emulator.ministack.MiniStack``) or a real
@@ -23,7 +25,8 @@ class Clients(Protocol):
     def boto3_client(self, service: str) -> Any: ...
 
 
-STEPS = ("Ingest", "Validate", "Transform", "Load")
+#: the states of every object's path (the table of steps): one StepResult each
+STEPS = tuple(step.state for step in SINGLE_PATH)
 TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 
 

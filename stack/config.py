@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from aspects.policy import CLOUDWATCH_RETENTION_DAYS
 
+from .steps import NAMES, STEPS, FunctionSettings
+
 DEFAULT_REGION = "us-east-2"
 DEFAULT_SUFFIX = "dev"
 PROJECT = "financial-data-pipeline"
@@ -28,48 +30,8 @@ class ConfigError(ValueError):
     """Raised with every problem found in a configuration, not just the first."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class FunctionSettings:
-    """Per-function sizing. ``reserved_concurrency=None`` means unreserved (documented in README).
-    ``ephemeral_storage_mb``: the function's /tmp (512..10240), where validate and transform spool
-    the object and the engine spills."""
-
-    memory_mb: int
-    timeout_seconds: int
-    reserved_concurrency: int | None
-    ephemeral_storage_mb: int = 512
-
-
-#: the functions of every object's path, and those of a large object's (between ingest and load)
-SINGLE_PATH_STEPS = ("ingest", "validate", "transform", "load")
-FANOUT_STEPS = ("plan", "range", "partition", "merge")
-STEPS = (*SINGLE_PATH_STEPS, *FANOUT_STEPS)
-
-DEFAULT_FUNCTIONS: Mapping[str, FunctionSettings] = {
-    # ingest only reads object metadata and registers the job.
-    "ingest": FunctionSettings(memory_mb=256, timeout_seconds=60, reserved_concurrency=10),
-    # validate and transform spool whole files (up to GBs) to /tmp and run the engine in bounded memory:
-    # 3,538 MB is two vCPUs, measured faster and cheaper per GB than one (the cost and latency table in
-    # docs/handlers.md); 10 GiB of /tmp holds a 4 GB file with the engine's spill.
-    "validate": FunctionSettings(
-        memory_mb=3538, timeout_seconds=900, reserved_concurrency=10, ephemeral_storage_mb=10240
-    ),
-    "transform": FunctionSettings(
-        memory_mb=3538, timeout_seconds=900, reserved_concurrency=10, ephemeral_storage_mb=10240
-    ),
-    # load writes one summary plus per-day aggregates.
-    "load": FunctionSettings(memory_mb=512, timeout_seconds=300, reserved_concurrency=10),
-    # A large object: plan reads a few KiB around each split; range runs the engine over one 256 MiB range
-    # (spooled, plus the engine's spill: 2.5x the range); partition checks one hash partition's ids (about
-    # 2 GiB of the file) and writes its curated Parquet; merge streams the rejects and copies objects.
-    # range and partition reserve three Maps' worth (MaxConcurrency 10) so three large files run at full width.
-    "plan": FunctionSettings(memory_mb=512, timeout_seconds=120, reserved_concurrency=10),
-    "range": FunctionSettings(memory_mb=3538, timeout_seconds=900, reserved_concurrency=30, ephemeral_storage_mb=2048),
-    "partition": FunctionSettings(
-        memory_mb=3538, timeout_seconds=900, reserved_concurrency=30, ephemeral_storage_mb=10240
-    ),
-    "merge": FunctionSettings(memory_mb=1024, timeout_seconds=900, reserved_concurrency=10),
-}
+#: the functions' default sizing, from the table of steps (:mod:`stack.steps`)
+DEFAULT_FUNCTIONS: Mapping[str, FunctionSettings] = {step.name: step.settings for step in STEPS}
 
 #: Inline Map states run at most 40 iterations at once
 MAP_MAX_CONCURRENCY = 40
@@ -142,7 +104,7 @@ class PipelineConfig:
             )
         if self.availability_zones is not None and len(set(self.availability_zones)) != 3:
             problems.append(f"availability_zones={self.availability_zones!r}: need three distinct zones")
-        missing = sorted(set(STEPS) - set(self.functions))
+        missing = sorted(set(NAMES) - set(self.functions))
         if missing:
             problems.append(f"functions: settings missing for {missing}")
         for step, settings in sorted(self.functions.items()):

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from tfcdk import Construct
 from tfcdk.aws import load
 
+from .account import Account
 from .iam import Condition, Statement, policy_document
 
 _database = load("glue_catalog_database")
@@ -48,11 +49,10 @@ class CuratedAnalytics(Construct):
         first_day: str,
         kms_key_arn: str,
         bytes_scanned_cutoff: int,
-        account_id: str,
-        region: str,
-        partition: str,
+        account: Account,
     ) -> None:
         super().__init__(scope, id_)
+        account_id, region, partition = account.id, account.region, account.partition
         problems = []
         if not data_prefix.endswith("/") or not results_prefix.endswith("/"):
             problems.append("data_prefix and results_prefix end with '/'")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tfcdk import Construct
 from tfcdk.aws import load
 
+from .account import Account
 from .iam import Condition, Statement, policy_document
 
 _kms_key = load("kms_key")
@@ -48,8 +49,9 @@ KEY_USE_ACTIONS = (
 class DataKey(Construct):
     """A rotating CMK whose policy names exactly who may use it for what."""
 
-    def __init__(self, scope: Construct, id_: str, *, name: str, account_id: str, region: str, partition: str) -> None:
+    def __init__(self, scope: Construct, id_: str, *, name: str, account: Account) -> None:
         super().__init__(scope, id_)
+        account_id, region, partition = account.id, account.region, account.partition
         root = f"arn:{partition}:iam::{account_id}:root"
         source_account = Condition(test="StringEquals", variable="aws:SourceAccount", values=[account_id])
         self.policy = policy_document(

@@ -7,10 +7,12 @@ through free gateway endpoints and need no interface endpoint (docs/cost.md, "Co
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from tfcdk import Construct
 from tfcdk.aws import load
 
+from .account import Account
 from .iam import Statement, service_role
 from .logs import encrypted_log_group
 
@@ -25,6 +27,17 @@ _default_sg = load("default_security_group")
 _flow_log = load("flow_log")
 
 
+@dataclass(frozen=True, kw_only=True)
+class Placement:
+    """Where a function runs in the network: its subnets and security groups, with their ARNs (the scope of
+    the ENIs its role may manage)."""
+
+    subnet_ids: Sequence[str]
+    subnet_arns: Sequence[str]
+    security_group_ids: Sequence[str]
+    security_group_arns: Sequence[str]
+
+
 class PrivateNetwork(Construct):
     def __init__(
         self,
@@ -35,8 +48,7 @@ class PrivateNetwork(Construct):
         cidr: str,
         subnet_cidrs: Sequence[str],
         zones: Sequence[str],
-        region: str,
-        account_id: str,
+        account: Account,
         log_retention_days: int,
         kms_key_arn: str,
     ) -> None:
@@ -76,7 +88,7 @@ class PrivateNetwork(Construct):
                 self,
                 f"{service}_endpoint",
                 vpc_id=self.vpc.id,
-                service_name=f"com.amazonaws.{region}.{service}",
+                service_name=f"com.amazonaws.{account.region}.{service}",
                 vpc_endpoint_type="Gateway",
                 route_table_ids=[self.route_table.id],
                 tags={"Name": f"vpce-{service}-{name}"},
@@ -101,9 +113,16 @@ class PrivateNetwork(Construct):
                 to_port=443,
                 prefix_list_id=endpoint.prefix_list_id,
             )
-        self._flow_logs(name, account_id=account_id, retention=log_retention_days, kms_key_arn=kms_key_arn)
+        self._flow_logs(name, account_id=account.id, retention=log_retention_days, kms_key_arn=kms_key_arn)
         self.subnet_ids: list[str] = [s.id for s in self.subnets]
         self.security_group_ids: list[str] = [self.function_sg.id]
+        #: where the pipeline's functions run: the private subnets and the HTTPS-only security group
+        self.placement = Placement(
+            subnet_ids=self.subnet_ids,
+            subnet_arns=[s.arn for s in self.subnets],
+            security_group_ids=self.security_group_ids,
+            security_group_arns=[self.function_sg.arn],
+        )
 
     def _flow_logs(self, name: str, *, account_id: str, retention: int, kms_key_arn: str) -> None:
         self.flow_log_group = encrypted_log_group(

@@ -8,6 +8,7 @@ reserved concurrency and KMS-encrypted environment variables.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,11 @@ from tfcdk.aws import load
 
 from ..layer_build import LAYER_DESCRIPTION, BuiltLayer
 from ..packaging import stage
+from ..steps import FunctionSettings
+from .account import Account
 from .iam import Statement, service_role
 from .logs import encrypted_log_group
+from .network import Placement
 
 _function = load("lambda_function")
 _layer = load("lambda_layer_version")
@@ -90,7 +94,25 @@ class DependencyLayer(Construct):
         self.arn: str = self.layer.arn
 
 
+@dataclass(frozen=True, kw_only=True)
+class FunctionContext:
+    """What every pipeline function of a stack shares: where it deploys and runs in the network, the staging
+    folder of its code, the layers, the key its logs and environment are encrypted with, its dead-letter
+    queue and its log retention."""
+
+    account: Account
+    placement: Placement
+    staging: Path
+    layer_arns: Sequence[str]
+    kms_key_arn: str
+    dead_letter_queue_arn: str
+    log_retention_days: int
+
+
 class PipelineFunction(Construct):
+    """``source`` (a handler folder with ``app.py``) as one function named ``function_name`` with its own role
+    ``role_name``: the baseline statements plus ``permissions``."""
+
     def __init__(
         self,
         scope: Construct,
@@ -99,43 +121,30 @@ class PipelineFunction(Construct):
         function_name: str,
         role_name: str,
         source: Path,
-        staging: Path,
-        layer_arns: Sequence[str],
-        memory_mb: int,
-        timeout_seconds: int,
-        reserved_concurrency: int | None,
-        ephemeral_storage_mb: int = 512,
+        settings: FunctionSettings,
         environment: Mapping[str, str],
-        subnet_ids: Sequence[str],
-        subnet_arns: Sequence[str],
-        security_group_ids: Sequence[str],
-        security_group_arns: Sequence[str],
         permissions: Sequence[Statement],
-        log_retention_days: int,
-        kms_key_arn: str,
-        dead_letter_queue_arn: str,
-        account_id: str,
-        region: str,
-        partition: str,
+        context: FunctionContext,
     ) -> None:
         super().__init__(scope, id_)
+        s, placement, kms_key_arn = settings, context.placement, context.kms_key_arn
         problems = []
-        if not 128 <= memory_mb <= 10240:
-            problems.append(f"memory_mb={memory_mb} outside 128..10240")
-        if not 1 <= timeout_seconds <= 900:
-            problems.append(f"timeout_seconds={timeout_seconds} outside 1..900")
-        if not 512 <= ephemeral_storage_mb <= 10240:
-            problems.append(f"ephemeral_storage_mb={ephemeral_storage_mb} outside 512..10240")
-        if not subnet_ids or not security_group_ids:
+        if not 128 <= s.memory_mb <= 10240:
+            problems.append(f"memory_mb={s.memory_mb} outside 128..10240")
+        if not 1 <= s.timeout_seconds <= 900:
+            problems.append(f"timeout_seconds={s.timeout_seconds} outside 1..900")
+        if not 512 <= s.ephemeral_storage_mb <= 10240:
+            problems.append(f"ephemeral_storage_mb={s.ephemeral_storage_mb} outside 512..10240")
+        if not placement.subnet_ids or not placement.security_group_ids:
             problems.append("a pipeline function must run in private subnets with a security group")
         if problems:
             raise ValueError(f"{function_name}: " + "; ".join(problems))
 
         self.log_group = encrypted_log_group(
-            self, "logs", name=f"/aws/lambda/{function_name}", retention_days=log_retention_days,
+            self, "logs", name=f"/aws/lambda/{function_name}", retention_days=context.log_retention_days,
             kms_key_arn=kms_key_arn,
         )  # fmt: skip
-        eni_arn = f"arn:{partition}:ec2:{region}:{account_id}:network-interface/*"
+        eni_arn = context.account.arn("ec2", "network-interface/*")
         baseline = [
             Statement(
                 sid="WriteOwnLogs",
@@ -144,23 +153,25 @@ class PipelineFunction(Construct):
             ),
             Statement(sid="DescribeNetwork", actions=list(_ENI_DESCRIBE), resources=["*"]),
             Statement(
-                sid="ManageOwnEnis", actions=list(_ENI_MANAGE), resources=[eni_arn, *subnet_arns, *security_group_arns]
+                sid="ManageOwnEnis",
+                actions=list(_ENI_MANAGE),
+                resources=[eni_arn, *placement.subnet_arns, *placement.security_group_arns],
             ),
             Statement(sid="Tracing", actions=list(_TRACING), resources=["*"]),
-            Statement(sid="DeadLetter", actions=["sqs:SendMessage"], resources=[dead_letter_queue_arn]),
+            Statement(sid="DeadLetter", actions=["sqs:SendMessage"], resources=[context.dead_letter_queue_arn]),
         ]
         self.service_role = service_role(
             self,
             role_name=role_name,
             policy_name=f"{function_name}-permissions",
             service="lambda.amazonaws.com",
-            account_id=account_id,
+            account_id=context.account.id,
             statements=[*baseline, *permissions],
         )
         self.role = self.service_role.role
         self.policy_document = self.service_role.permissions
         self.role_policy = self.service_role.policy
-        self.staged = stage(source, staging / function_name)
+        self.staged = stage(source, context.staging / function_name)
         self.asset = TerraformAsset(self, "code", path=str(self.staged), type=AssetType.ARCHIVE)
         self.function = _function.LambdaFunction(
             self,
@@ -172,17 +183,20 @@ class PipelineFunction(Construct):
             architectures=[ARCHITECTURE],
             filename=self.asset.path,
             source_code_hash=self.asset.asset_hash,
-            layers=list(layer_arns),
-            memory_size=memory_mb,
-            ephemeral_storage={"size": ephemeral_storage_mb},
-            timeout=timeout_seconds,
-            reserved_concurrent_executions=reserved_concurrency if reserved_concurrency is not None else -1,
+            layers=list(context.layer_arns),
+            memory_size=s.memory_mb,
+            ephemeral_storage={"size": s.ephemeral_storage_mb},
+            timeout=s.timeout_seconds,
+            reserved_concurrent_executions=-1 if s.reserved_concurrency is None else s.reserved_concurrency,
             environment={"variables": dict(environment)},
             kms_key_arn=kms_key_arn,
-            vpc_config={"subnet_ids": list(subnet_ids), "security_group_ids": list(security_group_ids)},
+            vpc_config={
+                "subnet_ids": list(placement.subnet_ids),
+                "security_group_ids": list(placement.security_group_ids),
+            },
             tracing_config={"mode": "Active"},
             logging_config={"log_format": "JSON", "log_group": self.log_group.name},
-            dead_letter_config={"target_arn": dead_letter_queue_arn},
+            dead_letter_config={"target_arn": context.dead_letter_queue_arn},
             depends_on=[self.log_group, self.role_policy],
         )
         self.name: str = self.function.function_name

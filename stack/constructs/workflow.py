@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from tfcdk import Construct
 from tfcdk.aws import load
 
+from .account import Account
 from .iam import Statement, service_role
 from .logs import encrypted_log_group
 from .workflow_definition import FanOut, build_definition
@@ -47,11 +48,11 @@ class Workflow(Construct):
         kms_key_arn: str,
         dead_letter_queue_arn: str,
         log_retention_days: int,
-        account_id: str,
+        account: Account,
         raw_prefix: str = "raw/",
     ) -> None:
-        """``functions`` maps step name ("Ingest".."Load", with ``fanout`` also "Plan".."Merge") to
-        (function ARN, timeout seconds)."""
+        """``functions`` maps the state of each step (:mod:`stack.steps`; the large-object path's only with
+        ``fanout``) to (function ARN, timeout seconds)."""
         super().__init__(scope, id_)
         self.definition = build_definition(
             function_arns={step: arn for step, (arn, _) in functions.items()},
@@ -70,7 +71,7 @@ class Workflow(Construct):
             role_name=role_name,
             policy_name=f"{state_machine_name}-permissions",
             service="states.amazonaws.com",
-            account_id=account_id,
+            account_id=account.id,
             statements=[
                 Statement(
                     sid="InvokeSteps",
@@ -136,7 +137,7 @@ class Workflow(Construct):
             role_name=trigger_role_name,
             policy_name=f"{trigger_rule_name}-permissions",
             service="events.amazonaws.com",
-            account_id=account_id,
+            account_id=account.id,
             statements=[Statement(sid="StartPipeline", actions=["states:StartExecution"], resources=[self.arn])],
         ).role
         _target.CloudwatchEventTarget(

@@ -22,9 +22,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-STEPS = ("Ingest", "Validate", "Transform", "Load")
-#: the Lambda steps of a large object's path, between Ingest and Load
-FANOUT_STEPS = ("Plan", "Range", "Partition", "Merge")
+from ..steps import BY_STATE, FANOUT, SINGLE_PATH, Step
+
+#: the states invoking a function, from the table of steps: every object's chain, and a large object's
+#: path between its first and its last step
+STEPS = tuple(step.state for step in SINGLE_PATH)
+FANOUT_STEPS = tuple(step.state for step in FANOUT)
 
 # Errors worth retrying: Lambda service hiccups and the handlers' own TransientError.
 # Permanent handler errors (InvalidFileError, IllegalTransitionError, ...) go straight to the Catch.
@@ -89,8 +92,8 @@ def build_definition(
     fanout: FanOut | None = None,
     retry: RetryPolicy | None = None,
 ) -> dict[str, Any]:
-    """``function_arns`` maps "Ingest".."Load" (and with ``fanout`` "Plan".."Merge") to Lambda ARNs
-    (tokens at synth)."""
+    """``function_arns`` maps the state of each step in :data:`STEPS` (and with ``fanout`` in
+    :data:`FANOUT_STEPS`) to its Lambda ARN (tokens at synth)."""
     missing = [s for s in (*STEPS, *(FANOUT_STEPS if fanout else ())) if s not in function_arns]
     if missing:
         raise ValueError(f"no function ARN for steps {missing}")
@@ -109,7 +112,7 @@ def build_definition(
 
     def failed(step: str) -> dict[str, Any]:
         """A Pass state naming the failed step, on the way to MarkJobFailed."""
-        return {"Type": "Pass", "Result": step.lower(), "ResultPath": "$.failed_step", "Next": "MarkJobFailed"}
+        return {"Type": "Pass", "Result": BY_STATE[step].name, "ResultPath": "$.failed_step", "Next": "MarkJobFailed"}
 
     def catch(state: str) -> list[dict[str, Any]]:
         return [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": f"{state}Failed"}]
@@ -136,7 +139,7 @@ def build_definition(
         states[step] = task
         states[f"{step}Failed"] = failed(step)
     if fanout is not None:
-        states["Ingest"]["Next"] = "Route"
+        states[STEPS[0]]["Next"] = "Route"
         states.update(_fanout_states(fanout, invoke=invoke, failed=failed, catch=catch))
     states["MarkJobFailed"] = {
         "Type": "Task",
@@ -214,22 +217,40 @@ def _job_fields() -> dict[str, str]:
     return {f"{k}.$": f"$.{k}" for k in ("bucket", "key", "version_id", "job_id")}
 
 
-def _fanout_states(fanout: FanOut, *, invoke: Any, failed: Any, catch: Any) -> dict[str, Any]:
-    """Route, Plan, CheckRanges, CheckPartitions, Merge (then the shared Load) and their failure states."""
+#: what each Map of the large-object path iterates over (a list in the plan) and adds to each item
+MAP_ITEMS: dict[str, tuple[str, dict[str, str]]] = {
+    "range": (
+        "$.plan.ranges",
+        {"range.$": "$$.Map.Item.Value", "partitions.$": "$.plan.partitions", "header_end.$": "$.plan.header_end"},
+    ),
+    "partition": (
+        "$.plan.partition_list",
+        {
+            "partition.$": "$$.Map.Item.Value",
+            "partitions.$": "$.plan.partitions",
+            "range_count.$": "$.plan.range_count",
+        },
+    ),
+}
 
-    def map_state(state: str, step: str, *, items: str, selector: dict[str, str], next_: str) -> dict[str, Any]:
-        item = invoke(step, End=True)
+
+def _fanout_states(fanout: FanOut, *, invoke: Any, failed: Any, catch: Any) -> dict[str, Any]:
+    """Route, then each step of the large-object path (a Task, or a Map over one of the plan's lists) up to the
+    last step of the single path (Load), and their failure states."""
+
+    def map_state(state: str, step: Step, *, next_: str) -> dict[str, Any]:
+        items, selector = MAP_ITEMS[step.name]
         return {
             "Type": "Map",
-            "Comment": f"One {step.lower()} invocation per item of {items}, at most {fanout.max_concurrency} at once",
+            "Comment": f"One {step.name} invocation per item of {items}, at most {fanout.max_concurrency} at once",
             "ItemsPath": items,
             "MaxConcurrency": fanout.max_concurrency,
             "ItemSelector": {**_job_fields(), **selector},
             "ItemProcessor": {
                 "ProcessorConfig": {"Mode": "INLINE"},
-                "StartAt": step,
+                "StartAt": step.state,
                 # no Catch inside: a failed item fails the Map, whose Catch fails the job once
-                "States": {step: item},
+                "States": {step.state: invoke(step.state, End=True)},
             },
             "ResultPath": None,  # the items' results are in work/<job>/; the state keeps the plan
             "Catch": catch(state),
@@ -242,39 +263,20 @@ def _fanout_states(fanout: FanOut, *, invoke: Any, failed: Any, catch: Any) -> d
         {"Or": [{"Variable": "$.format", "StringEquals": f} for f in ("csv", "jsonl")]},
         {"Variable": "$.size", "NumericGreaterThan": fanout.threshold_bytes},
     ]
-    return {
+    entry = [step.map_state or step.state for step in FANOUT]
+    states: dict[str, Any] = {
         "Route": {
             "Type": "Choice",
             "Comment": f"Uncompressed objects over {fanout.threshold_bytes} bytes are checked in byte ranges",
-            "Choices": [{"And": large, "Next": "Plan"}],
-            "Default": "Validate",
+            "Choices": [{"And": large, "Next": entry[0]}],
+            "Default": STEPS[1],
         },
-        "Plan": invoke("Plan", Catch=catch("Plan"), Next="CheckRanges"),
-        "PlanFailed": failed("Plan"),
-        "CheckRanges": map_state(
-            "CheckRanges",
-            "Range",
-            items="$.plan.ranges",
-            next_="CheckPartitions",
-            selector={
-                "range.$": "$$.Map.Item.Value",
-                "partitions.$": "$.plan.partitions",
-                "header_end.$": "$.plan.header_end",
-            },
-        ),
-        "CheckRangesFailed": failed("Range"),
-        "CheckPartitions": map_state(
-            "CheckPartitions",
-            "Partition",
-            items="$.plan.partition_list",
-            next_="Merge",
-            selector={
-                "partition.$": "$$.Map.Item.Value",
-                "partitions.$": "$.plan.partitions",
-                "range_count.$": "$.plan.range_count",
-            },
-        ),
-        "CheckPartitionsFailed": failed("Partition"),
-        "Merge": invoke("Merge", Catch=catch("Merge"), Next="Load"),
-        "MergeFailed": failed("Merge"),
     }
+    for index, step in enumerate(FANOUT):
+        state, next_ = entry[index], (entry[index + 1] if index + 1 < len(entry) else STEPS[-1])
+        if step.map_state is None:
+            states[state] = invoke(step.state, Catch=catch(state), Next=next_)
+        else:
+            states[state] = map_state(state, step, next_=next_)
+        states[f"{state}Failed"] = failed(step.state)
+    return states

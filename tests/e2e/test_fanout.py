@@ -22,13 +22,14 @@ from txn_pipeline import fanout as fo
 
 from emulator.fanout_settings import EMULATOR_FANOUT
 from ops.pipeline import AlertInbox, Pipeline, RunResult
+from stack.steps import FANOUT, SINGLE_PATH
 from tools.datagen import generate
 
 pytestmark = pytest.mark.e2e
 
 RANGE_BYTES = int(EMULATOR_FANOUT["FANOUT_RANGE_BYTES"])
 THRESHOLD = int(EMULATOR_FANOUT["FANOUT_THRESHOLD_BYTES"])
-FANOUT_STATES = ["Plan", "CheckRanges", "CheckPartitions", "Merge", "Load"]
+FANOUT_STATES = [*(s.map_state or s.state for s in FANOUT), SINGLE_PATH[-1].state]
 
 
 def _unique(name: str) -> str:

@@ -11,6 +11,7 @@ from cost_estimate import prices, profile
 from cost_estimate.estimate import estimate_stacks
 from cost_estimate.model import Comparison
 from examples.legacy_pipeline import LEGACY_CAPACITY, X86_REASON
+from stack.steps import SINGLE_PATH
 from tag_audit.static import load_stacks
 from tests.conftest import SynthesizedStack
 
@@ -26,7 +27,7 @@ def test_only_the_x86_findings_are_suppressed_each_with_the_reason(legacy_stack:
     assert sorted(suppressed) == sorted(
         [
             ("aws_lambda_function", step, "FIN-004", X86_REASON)
-            for step in ("ingest", "validate", "transform", "load", "orchestrator")
+            for step in (*(s.name for s in SINGLE_PATH), "orchestrator")
         ]
         + [("aws_lambda_layer_version", "shared", "FIN-005", X86_REASON)]
     )
@@ -44,7 +45,7 @@ def test_it_is_the_old_design(legacy_stack: SynthesizedStack) -> None:
     functions = legacy_stack.resources("aws_lambda_function").values()
     assert {tuple(f["architectures"]) for f in functions} == {("x86_64",)}
     assert {f["function_name"] for f in functions} == {
-        f"lambda-{s}-dev" for s in ("ingest", "validate", "transform", "load", "orchestrator")
+        f"lambda-{s}-dev" for s in (*(s.name for s in SINGLE_PATH), "orchestrator")
     }
     assert legacy_stack.resources("aws_s3_bucket_lifecycle_configuration") == {}
     assert legacy_stack.resources("aws_sfn_state_machine") == {}

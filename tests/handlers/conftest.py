@@ -28,12 +28,16 @@ from txn_pipeline import aws, engine
 from txn_pipeline.models import job_id_for
 from txn_pipeline.reader import FileFormat, open_raw, spool
 
+from stack.steps import FANOUT, SINGLE_PATH
+
 REPO = Path(__file__).resolve().parents[2]
 EVENTS = REPO / "tests" / "events"
 FUNCTIONS = REPO / "handlers" / "functions"
 BUCKET = "txn-data-test"
 TABLE = "txn-jobs-test"
-STEPS = ("ingest", "validate", "transform", "load")
+#: the handlers of every object's path and of a large object's, in order (the table of steps)
+STEPS = tuple(step.name for step in SINGLE_PATH)
+FANOUT_STEPS = tuple(step.name for step in FANOUT)
 HEADER = "transaction_id,amount,currency,timestamp,merchant,status\n"
 
 

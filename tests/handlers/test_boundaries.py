@@ -8,6 +8,8 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+from stack.steps import NAMES
+
 REPO = Path(__file__).resolve().parents[2]
 LAYER = REPO / "handlers" / "layer" / "python" / "txn_pipeline"
 FUNCTIONS = REPO / "handlers" / "functions"
@@ -45,7 +47,7 @@ def test_layer_and_functions_import_only_stdlib_the_runtime_and_the_layer_lock()
 
 
 def test_function_dirs_are_thin():
-    for name in ("ingest", "validate", "transform", "load"):
+    for name in NAMES:
         d = FUNCTIONS / name
         assert {p.name for p in d.iterdir() if p.name != "__pycache__"} <= {"app.py", "__init__.py"}
         src = (d / "app.py").read_text()

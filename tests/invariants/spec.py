@@ -15,6 +15,7 @@ from __future__ import annotations
 from aspects.data import policy_locations, taggable_resource_types
 from stack.config import FanOutSettings
 from stack.constructs.iam import ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS
+from stack.steps import FANOUT, SINGLE_PATH
 
 from .checks import (
     absent_or,
@@ -56,7 +57,10 @@ from .engine import ANY, NONE, Context, Invariant, anything, exactly
 DEFAULT_REGION = "us-east-2"
 REQUIRED_TAGS = ("CostCenter", "Environment", "Owner", "Project", "ManagedBy")
 RAW_BUCKET = "financial-data-pipeline-<suffix>"
-PIPELINE_STEPS = ("Ingest", "Validate", "Transform", "Load")
+#: the states invoking each step's function (the table of steps)
+PIPELINE_STEPS = tuple(step.state for step in SINGLE_PATH)
+FANOUT_TASKS = tuple(step.state for step in FANOUT if step.map_state is None)
+FANOUT_MAPS = tuple(step.state for step in FANOUT if step.map_state is not None)
 FANOUT_MAX_CONCURRENCY = FanOutSettings().max_concurrency
 EXPORTS = ("bucket-name", "table-name", "state-machine-arn", "vpc-id", "alert-topic-arn", "private-subnet-ids")
 #: Attributes that name a resource; ``bucket`` only names an aws_s3_bucket (elsewhere it refers to one).
@@ -320,11 +324,11 @@ INVARIANTS: tuple[Invariant, ...] = (
     Invariant(
         id="SFN-STEP-ORDER",
         area="Step Functions",
-        description="The state machine runs Ingest -> Validate -> Transform -> Load, one Lambda each.",
+        description=f"The state machine runs {' -> '.join(PIPELINE_STEPS)}, one Lambda each.",
         select=STATE_MACHINES,
         check=happy_path(PIPELINE_STEPS),
         expected=(
-            "Tasks along Next (a Choice's Default) from StartAt: Ingest, Validate, Transform, Load, End; each invokes "
+            f"Tasks along Next (a Choice's Default) from StartAt: {', '.join(PIPELINE_STEPS)}, End; each invokes "
             "its function"
         ),
     ),
@@ -334,7 +338,7 @@ INVARIANTS: tuple[Invariant, ...] = (
         description="Large objects go Plan -> a Map over the ranges -> a Map over the partitions -> Merge -> Load.",
         select=STATE_MACHINES,
         check=fanout_path(
-            tasks=("Plan", "Merge"), maps=("Range", "Partition"), then="Load", max_concurrency=FANOUT_MAX_CONCURRENCY
+            tasks=FANOUT_TASKS, maps=FANOUT_MAPS, then=PIPELINE_STEPS[-1], max_concurrency=FANOUT_MAX_CONCURRENCY
         ),
         expected=(
             "a Choice on the main path -> Task(plan) -> Map -> Map -> Task(merge) -> Load; each Map: ItemsPath in the "

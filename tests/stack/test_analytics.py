@@ -112,6 +112,7 @@ def test_exports_name_the_workgroup_database_and_table(dev_stack: SynthesizedSta
     ],
 )
 def test_construct_refuses_unsafe_settings(kwargs: dict[str, object], message: str) -> None:
+    from stack.constructs.account import Account
     from stack.constructs.analytics import CuratedAnalytics
     from tfcdk import App, TerraformStack
 
@@ -119,7 +120,7 @@ def test_construct_refuses_unsafe_settings(kwargs: dict[str, object], message: s
         "database_name": "d", "table_name": "t", "workgroup_name": "w", "policy_name": "p", "bucket_name": "b",
         "bucket_arn": "arn:aws:s3:::b", "data_prefix": "curated/", "results_prefix": "athena-results/",
         "columns": CURATED_COLUMNS, "partition_key": "date", "first_day": "2000-01-01", "kms_key_arn": "k",
-        "bytes_scanned_cutoff": 10 * 2**20, "account_id": "1", "region": "us-east-2", "partition": "aws",
+        "bytes_scanned_cutoff": 10 * 2**20, "account": Account(id="1", region="us-east-2", partition="aws"),
     }  # fmt: skip
     with pytest.raises(ValueError, match=message):
         CuratedAnalytics(TerraformStack(App(), "s"), "analytics", **{**settings, **kwargs})  # type: ignore[arg-type]

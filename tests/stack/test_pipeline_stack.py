@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from stack.constructs.iam import ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS
+from stack.steps import NAMES
 from tests.conftest import SynthesizedStack
 
 REF = re.compile(r"^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.[a-z_]+\}$")
@@ -91,9 +92,7 @@ def test_bucket_policy_denies_insecure_transport(dev_stack: SynthesizedStack) ->
 def test_eight_arm64_functions_built_alike(dev_stack: SynthesizedStack) -> None:
     functions = dev_stack.resources("aws_lambda_function")
     by_name = {f["function_name"]: f for f in functions.values()}
-    assert sorted(by_name) == sorted(
-        f"lambda-{s}-dev" for s in ("ingest", "validate", "transform", "load", "plan", "range", "partition", "merge")
-    )
+    assert sorted(by_name) == sorted(f"lambda-{s}-dev" for s in NAMES)
     log_groups = {g["name"] for g in dev_stack.resources("aws_cloudwatch_log_group").values()}
     layers = dev_stack.resources("aws_lambda_layer_version")
     by_layer_name = {layer["layer_name"]: name for name, layer in layers.items()}
@@ -164,7 +163,7 @@ def test_lambda_roles_are_least_privilege(dev_stack: SynthesizedStack) -> None:
     policies = {p["name"]: p for p in dev_stack.resources("aws_iam_role_policy").values()}
     writers = {"validate": ["quarantine/*"], "transform": ["curated/*"], "range": ["work/*"], "partition": ["work/*"],
                "merge": ["quarantine/*", "curated/*"]}  # fmt: skip
-    for step in ("ingest", "validate", "transform", "load", "plan", "range", "partition", "merge"):
+    for step in NAMES:
         found = statements(dev_stack, policies[f"lambda-{step}-dev-permissions"]["policy"])
         for statement in found:
             assert statement["effect"] == "Allow"
@@ -268,11 +267,10 @@ def test_dashboard_and_alarms(dev_stack: SynthesizedStack) -> None:
     dimensions = {row[2] for w in body["widgets"] for row in w["properties"]["metrics"]}
     assert dimensions == {"FunctionName", "StateMachineArn", "TableName", "BucketName"}
     alarms = {a["alarm_name"]: a for a in dev_stack.resources("aws_cloudwatch_metric_alarm").values()}
-    expected = {
-        f"alarm-{s}-{m}-dev"
-        for s in ("ingest", "validate", "transform", "load", "plan", "range", "partition", "merge")
-        for m in ("errors", "throttles")
-    } | {"alarm-executions-failed-dev", "alarm-dlq-depth-dev"}
+    expected = {f"alarm-{s}-{m}-dev" for s in NAMES for m in ("errors", "throttles")} | {
+        "alarm-executions-failed-dev",
+        "alarm-dlq-depth-dev",
+    }
     assert set(alarms) == expected
     for alarm in alarms.values():
         assert alarm["alarm_actions"] == [alarm["alarm_actions"][0]]

@@ -14,10 +14,8 @@ from typing import Any
 import pytest
 from txn_pipeline import fanout as fo
 
-from tests.handlers.conftest import BUCKET, STEPS, _load_app, job_item, read_gz_jsonl, read_parquet_rows
+from tests.handlers.conftest import BUCKET, FANOUT_STEPS, STEPS, _load_app, job_item, read_gz_jsonl, read_parquet_rows
 from tools.datagen import generate
-
-FANOUT_STEPS = ("plan", "range", "partition", "merge")
 
 
 @pytest.fixture(scope="session")
