@@ -21,7 +21,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -39,7 +38,7 @@ from ops.pipeline import (
 )
 
 from . import ministack as emu
-from .local import DriftError, deployed
+from .local import DriftError, deployed, run_workdir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -133,9 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (stack / "cdk.tf.json").is_file():
         print(f"error: {stack}/cdk.tf.json not found: run `make synth` first", file=sys.stderr)
         return 2
-    base = REPO_ROOT / ".gen" / "local-deploy"
-    base.mkdir(parents=True, exist_ok=True)
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=base))
+    workdir = args.workdir or run_workdir("local-deploy")
     ok = True
     server = emu.start(region=args.region, workdir=workdir / "emulator", secure=args.iam)
     try:

@@ -23,7 +23,6 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -38,7 +37,7 @@ from tools.datagen import generate
 
 from . import ministack as emu
 from .fanout_settings import EMULATOR_FANOUT
-from .local import DriftError, deployed
+from .local import DriftError, deployed, run_workdir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
@@ -310,9 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--region", default="us-east-2")
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    base = REPO_ROOT / ".gen" / "load"
-    base.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=base))
+    workdir = run_workdir("load")
     stack = _synth(workdir / "cdktf.out", args.environment)
     files = make_mix(args.files, args.seed)
     print(f"mix        {len(files)} files: {dict(Counter(f.kind for f in files))}; "

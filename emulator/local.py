@@ -5,6 +5,7 @@ Every step is timed; :class:`Deployment` keeps the numbers for the report.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,15 @@ from stack.layer_build import BuiltLayer
 
 from . import target
 from .ministack import MiniStack, emulator_python
+
+GEN_DIR = Path(__file__).resolve().parent.parent / ".gen"
+
+
+def run_workdir(name: str) -> Path:
+    """A new directory for one run of the harness, ``.gen/<name>/<UTC timestamp>-<random>/``."""
+    base = GEN_DIR / name
+    base.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-", time.gmtime()), dir=base))
 
 
 class DriftError(RuntimeError):

@@ -35,11 +35,13 @@ from .reader import SNIFF_BYTES, FileFormat, open_raw, spool
 from .steps import (
     Deps,
     ObjectRef,
-    _passed,
-    _require_status,
-    _transformed_payload,
-    _workdir,
+    get_json,
     object_ref,
+    passed,
+    put_json,
+    require_status,
+    transformed_payload,
+    workdir,
 )
 from .writers import PARQUET_CONTENT_TYPE, GzipObjectWriter, upload_file
 
@@ -59,22 +61,6 @@ def _get_bytes(deps: Deps, ref: ObjectRef, etag: str | None, start: int, end: in
     if len(data) != end - start:
         raise ConsistencyError(f"asked for bytes {start}-{end - 1} of {ref.key}, got {len(data)} bytes")
     return data
-
-
-def _put_json(deps: Deps, key: str, document: Mapping[str, Any]) -> None:
-    deps.s3.put_object(
-        Bucket=deps.settings.data_bucket, Key=key, ContentType="application/json",
-        Body=json.dumps(document, sort_keys=True, separators=(",", ":")).encode(),
-    )  # fmt: skip
-
-
-def _get_json(deps: Deps, key: str) -> dict[str, Any]:
-    body = deps.s3.get_object(Bucket=deps.settings.data_bucket, Key=key)["Body"]
-    try:
-        document: dict[str, Any] = json.loads(body.read())
-    finally:
-        body.close()
-    return document
 
 
 def _named(label: str, exc: BaseException) -> PipelineError:
@@ -159,9 +145,9 @@ def check_range(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
     rng = fo.ByteRange.from_item(dict(event.get("range") or {}))
     deps.log.append_keys(range=rng.index)
     job = deps.store.require(ref.job_id)
-    if _passed(job, Status.VALIDATED):
+    if passed(job, Status.VALIDATED):
         return {"range": rng.index, "skipped": True}
-    _require_status(job, Status.INGESTED, "check_range")
+    require_status(job, Status.INGESTED, "check_range")
     try:
         summary = _check_range(deps, ref, job, rng, partitions=int(event["partitions"]),
                                header_end=int(event.get("header_end") or 0))  # fmt: skip
@@ -186,7 +172,7 @@ def _check_range(
         raise FileTooLargeError(f"the range needs about {need / 2**20:,.0f} MiB of ephemeral storage, "
                                 f"{free / 2**20:,.0f} MiB are free: make the ranges smaller")  # fmt: skip
     timings: dict[str, float] = {}
-    with _workdir(settings) as work:
+    with workdir(settings) as work:
         started = time.perf_counter()
         args = ref.s3_args()
         if etag:
@@ -244,7 +230,7 @@ def _check_range(
         "rows_read": counts.rows_read, "rejected": counts.rejected, "valid": counts.accepted,
         "by_reason": counts.by_reason, "rejects_key": rejects_key, "sha256": tap.sha256.hexdigest(),
     }  # fmt: skip
-    _put_json(deps, fo.range_summary_key(ref.job_id, rng.index), summary)
+    put_json(deps, fo.range_summary_key(ref.job_id, rng.index), summary)
     m = deps.metrics
     m.add_metric(name="RowsRead", unit=MetricUnit.Count, value=counts.rows_read)
     m.add_metric(name="RowsRejected", unit=MetricUnit.Count, value=counts.rejected)
@@ -264,9 +250,9 @@ def check_partition(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
     p, count = int(event["partition"]), int(event["range_count"])
     deps.log.append_keys(partition=p)
     job = deps.store.require(ref.job_id)
-    if _passed(job, Status.VALIDATED):
+    if passed(job, Status.VALIDATED):
         return {"partition": p, "skipped": True}
-    _require_status(job, Status.INGESTED, "check_partition")
+    require_status(job, Status.INGESTED, "check_partition")
     label = f"partition {p + 1} of {event.get('partitions', '?')}"
     try:
         summary = _check_partition(deps, ref, p, count)
@@ -279,7 +265,7 @@ def _check_partition(deps: Deps, ref: ObjectRef, p: int, count: int) -> dict[str
     from .engine import Limits, check_partition
 
     settings, bucket = deps.settings, deps.settings.data_bucket
-    with _workdir(settings) as work:
+    with workdir(settings) as work:
         files = []
         for k in range(count):
             path = work / f"range={k}.parquet"
@@ -310,7 +296,7 @@ def _check_partition(deps: Deps, ref: ObjectRef, p: int, count: int) -> dict[str
         "curated": curated,
         "aggregates": [[d, c, n, t] for (d, c), (n, t) in sorted(result.aggregates.items())],
     }  # fmt: skip
-    _put_json(deps, fo.partition_summary_key(ref.job_id, p), summary)
+    put_json(deps, fo.partition_summary_key(ref.job_id, p), summary)
     deps.log.info("partition checked", valid=result.valid, duplicates=len(result.duplicates))
     return summary
 
@@ -336,17 +322,17 @@ def merge(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
     plan_ = dict(event.get("plan") or {})
     count, partitions = int(plan_["range_count"]), int(plan_["partitions"])
     job = deps.store.require(ref.job_id)
-    if not _passed(job, Status.TRANSFORMED):
-        ranges = [_get_json(deps, fo.range_summary_key(ref.job_id, k)) for k in range(count)]
-        parts = [_get_json(deps, fo.partition_summary_key(ref.job_id, p)) for p in range(partitions)]
-        if not _passed(job, Status.VALIDATED):
-            _require_status(job, Status.INGESTED, "merge")
+    if not passed(job, Status.TRANSFORMED):
+        ranges = [get_json(deps, fo.range_summary_key(ref.job_id, k)) for k in range(count)]
+        parts = [get_json(deps, fo.partition_summary_key(ref.job_id, p)) for p in range(partitions)]
+        if not passed(job, Status.VALIDATED):
+            require_status(job, Status.INGESTED, "merge")
             job = _merge_validated(deps, ref, ranges, parts)
-        _require_status(job, Status.VALIDATED, "merge")
+        require_status(job, Status.VALIDATED, "merge")
         job = _merge_transformed(deps, ref, job, parts)
     deleted = _delete_work(deps, ref.job_id, count, partitions)
     deps.log.info("merged", ranges=count, partitions=partitions, intermediates_deleted=deleted)
-    return _transformed_payload(ref, job)
+    return transformed_payload(ref, job)
 
 
 def _merge_validated(
@@ -444,7 +430,7 @@ def _delete_work(deps: Deps, job_id: str, count: int, partitions: int) -> int:
     keys += [fo.partition_duplicates_key(job_id, p) for p in range(partitions)]
     for p in range(partitions):
         try:
-            summary = _get_json(deps, fo.partition_summary_key(job_id, p))
+            summary = get_json(deps, fo.partition_summary_key(job_id, p))
         except Exception:  # already deleted by an earlier attempt: its curated keys went with it
             continue
         keys += [work_key for _, work_key, _ in summary["curated"]]

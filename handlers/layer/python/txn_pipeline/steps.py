@@ -96,12 +96,30 @@ def object_ref(event: Mapping[str, Any]) -> ObjectRef:
     return ObjectRef(bucket, key, version_id, job_id)
 
 
-def _passed(job: Mapping[str, Any], target: Status) -> bool:
+def put_json(deps: Deps, key: str, document: Mapping[str, Any]) -> None:
+    """A JSON document (sorted keys, compact) to ``key`` in the data bucket."""
+    deps.s3.put_object(
+        Bucket=deps.settings.data_bucket, Key=key, ContentType="application/json",
+        Body=json.dumps(document, sort_keys=True, separators=(",", ":")).encode(),
+    )  # fmt: skip
+
+
+def get_json(deps: Deps, key: str) -> dict[str, Any]:
+    """The JSON document at ``key`` in the data bucket."""
+    body = deps.s3.get_object(Bucket=deps.settings.data_bucket, Key=key)["Body"]
+    try:
+        document: dict[str, Any] = json.loads(body.read())
+    finally:
+        body.close()
+    return document
+
+
+def passed(job: Mapping[str, Any], target: Status) -> bool:
     status = job.get("status")
     return status in {s.value for s in ORDER} and ORDER.index(Status(status)) >= ORDER.index(target)
 
 
-def _require_status(job: Mapping[str, Any], expected: Status, step: str) -> None:
+def require_status(job: Mapping[str, Any], expected: Status, step: str) -> None:
     if job.get("status") != expected.value:
         raise IllegalTransitionError(
             f"{step}: job {job.get('job_id')} is {job.get('status')}, expected {expected.value}"
@@ -165,7 +183,7 @@ def ingest(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
 # --------------------------------------------------------------------------- validate
 
 
-def _validated_payload(ref: ObjectRef, job: Mapping[str, Any]) -> dict[str, Any]:
+def validated_payload(ref: ObjectRef, job: Mapping[str, Any]) -> dict[str, Any]:
     return {
         **ref.payload(),
         **{k: job.get(k) for k in ("format", "compression", "size", "etag", "sha256")},
@@ -184,7 +202,7 @@ WORKING_SPACE_PER_TEXT_BYTE = 1.5
 
 
 @contextmanager
-def _workdir(settings: Settings) -> Iterator[Path]:
+def workdir(settings: Settings) -> Iterator[Path]:
     settings.work_dir.mkdir(parents=True, exist_ok=True)
     path = Path(tempfile.mkdtemp(prefix="txn-", dir=settings.work_dir))
     try:
@@ -271,12 +289,12 @@ def validate(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
     ref = object_ref(event)
     deps.log.append_keys(job_id=ref.job_id)
     job = deps.store.require(ref.job_id)
-    if _passed(job, Status.VALIDATED):
+    if passed(job, Status.VALIDATED):
         deps.log.info("already validated", status=job.get("status"))
-        return _validated_payload(ref, job)
-    _require_status(job, Status.INGESTED, "validate")
+        return validated_payload(ref, job)
+    require_status(job, Status.INGESTED, "validate")
     quarantine = QuarantineWriter(deps.s3, deps.settings.data_bucket, ref.job_id)
-    with _workdir(deps.settings) as work:
+    with workdir(deps.settings) as work:
         try:
             result, sha256, bytes_read, timings = _engine_pass(deps, ref, job, work, on_reject=quarantine)
             qkey = quarantine.close()
@@ -298,16 +316,16 @@ def validate(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
         "validated", rows_read=counts.rows_read, accepted=counts.accepted, rejected=counts.rejected,
         seconds={k: round(v, 2) for k, v in timings.items()},
     )  # fmt: skip
-    return _validated_payload(ref, job)
+    return validated_payload(ref, job)
 
 
 # --------------------------------------------------------------------------- transform
 
 
-def _transformed_payload(ref: ObjectRef, job: Mapping[str, Any]) -> dict[str, Any]:
+def transformed_payload(ref: ObjectRef, job: Mapping[str, Any]) -> dict[str, Any]:
     keys = list(job.get("curated_keys") or [])
     return {
-        **_validated_payload(ref, job),
+        **validated_payload(ref, job),
         "curated_keys": keys[:MAX_KEYS_IN_PAYLOAD],
         "curated_objects": job.get("curated_objects", len(keys)),
         "manifest_key": job.get("manifest_key"),
@@ -321,11 +339,11 @@ def transform(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
     ref = object_ref(event)
     deps.log.append_keys(job_id=ref.job_id)
     job = deps.store.require(ref.job_id)
-    if _passed(job, Status.TRANSFORMED):
+    if passed(job, Status.TRANSFORMED):
         deps.log.info("already transformed", status=job.get("status"))
-        return _transformed_payload(ref, job)
-    _require_status(job, Status.VALIDATED, "transform")
-    with _workdir(deps.settings) as work:
+        return transformed_payload(ref, job)
+    require_status(job, Status.VALIDATED, "transform")
+    with workdir(deps.settings) as work:
         result, _, bytes_read, timings = _engine_pass(deps, ref, job, work, curated=True)
         counts = result.counts
         expected = (job.get("rows_read"), job.get("accepted"), job.get("rejected"))
@@ -347,10 +365,7 @@ def transform(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
         "aggregates": aggregates,
     }
     mkey = manifest_key(ref.job_id)
-    deps.s3.put_object(
-        Bucket=deps.settings.data_bucket, Key=mkey, ContentType="application/json",
-        Body=json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode(),
-    )  # fmt: skip
+    put_json(deps, mkey, manifest)
     fields = {"curated_keys": keys[:MAX_KEYS_IN_ITEM], "curated_objects": len(keys), "manifest_key": mkey}
     job = deps.store.transition(ref.job_id, Status.VALIDATED, Status.TRANSFORMED, fields)
     _record_metrics(deps.metrics, result, bytes_read, timings)
@@ -359,7 +374,7 @@ def transform(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
         "transformed", curated_objects=len(keys), accepted=counts.accepted,
         seconds={k: round(v, 2) for k, v in timings.items()},
     )  # fmt: skip
-    return _transformed_payload(ref, job)
+    return transformed_payload(ref, job)
 
 
 # --------------------------------------------------------------------------- load
@@ -370,16 +385,12 @@ def load(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
     ref = object_ref(event)
     deps.log.append_keys(job_id=ref.job_id)
     job = deps.store.require(ref.job_id)
-    if _passed(job, Status.LOADED):
+    if passed(job, Status.LOADED):
         deps.log.info("already loaded")
-        return {**_transformed_payload(ref, job), "aggregates_written": job.get("aggregates_written")}
-    _require_status(job, Status.TRANSFORMED, "load")
+        return {**transformed_payload(ref, job), "aggregates_written": job.get("aggregates_written")}
+    require_status(job, Status.TRANSFORMED, "load")
     mkey = str(job.get("manifest_key") or manifest_key(ref.job_id))
-    body = deps.s3.get_object(Bucket=deps.settings.data_bucket, Key=mkey)["Body"]
-    try:
-        manifest = json.loads(body.read())
-    finally:
-        body.close()
+    manifest = get_json(deps, mkey)
     now = utc_now()
     items: list[dict[str, Any]] = []
     per_currency: dict[str, dict[str, Any]] = {}
@@ -404,4 +415,4 @@ def load(event: Mapping[str, Any], deps: Deps) -> dict[str, Any]:
     job = deps.store.transition(ref.job_id, Status.TRANSFORMED, Status.LOADED, {"aggregates_written": len(items) - 1})
     deps.metrics.add_metric(name="AggregatesWritten", unit=MetricUnit.Count, value=written)
     deps.log.info("loaded", aggregates=len(items) - 1)
-    return {**_transformed_payload(ref, job), "aggregates_written": len(items) - 1}
+    return {**transformed_payload(ref, job), "aggregates_written": len(items) - 1}
