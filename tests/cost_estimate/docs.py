@@ -20,7 +20,7 @@ from cost_estimate import cli
 from tests.conftest import REPO_ROOT, synthesize, synthesize_legacy
 from tests.samples import blocks, write_or_print
 
-DOCS = (REPO_ROOT / "docs" / "cost.md",)
+DOCS = (REPO_ROOT / "docs" / "cost.md", REPO_ROOT / "README.md")  # the README repeats compare-summary
 MONTHS = (1, 12, 36, 84)
 __all__ = ["DOCS", "blocks", "main", "samples"]
 

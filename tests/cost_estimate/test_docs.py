@@ -30,3 +30,10 @@ def test_the_stated_saving_is_the_sampled_one() -> None:
     assert "| 12 (default profile) |" in blocks["months"] and f"| {stated.group(1)}% |" in blocks["months"]
     assert float(stated.group(1)) >= 30
     assert f"**{stated.group(1)}% cheaper**" in README.read_text()  # the README's headline numbers say the same
+
+
+def test_the_readme_shows_the_same_comparison_as_the_cost_doc() -> None:
+    readme = docs.blocks(README.read_text())
+    assert readme.get("compare-summary", "").strip(), "README: the compare-summary sample is missing"
+    assert readme["compare-summary"] == docs.blocks(COST_DOC.read_text())["compare-summary"]
+    assert "price snapshot of 2026-11-25" in readme["compare-summary"]
